@@ -1,0 +1,38 @@
+// Native implementations of the core's I/O interfaces: files and directories through POSIX calls, and an output
+// file that is written under a temporary name and renamed into place only when everything succeeded.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "core/io/reader.h"
+#include "core/io/sink.h"
+
+namespace gs::native {
+
+std::unique_ptr<RangeReader> open_file(const std::string& path);
+
+// A directory as a Folder (its regular files, not recursive). A single file path gives a folder of that one file.
+std::unique_ptr<Folder> open_folder(const std::string& path);
+
+// Writes to "<path>.tmp-<pid>"; commit() renames it to path. Destroyed without commit() it removes the temp file,
+// so a failure never leaves something that looks like a finished output.
+struct AtomicFileSink final : Sink {
+    explicit AtomicFileSink(std::string path);
+    ~AtomicFileSink() override;
+    void write(const void* data, size_t n) override;
+    void commit();
+    const std::string& path() const { return path_; }
+    uint64_t written() const { return written_; }
+
+private:
+    std::string path_, tmp_;
+    int fd_ = -1;
+    uint64_t written_ = 0;
+    std::string buf_;  // coalesces small writes (header KVs) into large ones
+    void flush();
+};
+
+bool is_directory(const std::string& path);
+bool same_file(const std::string& a, const std::string& b);
+
+}  // namespace gs::native
