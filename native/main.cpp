@@ -1,1 +1,46 @@
-int main() { return 0; }
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "native/cli.h"
+
+namespace {
+const char* kUsageText =
+    "usage: ggufsmith convert PATH [-o OUT.gguf] [-t F32|F16|BF16] [--dry-run] [--quiet]\n"
+    "       ggufsmith inspect PATH [--json]\n"
+    "PATH is a Hugging Face model folder (config.json + *.safetensors + tokenizer files), a .safetensors file,\n"
+    "or (inspect) a .gguf file. See docs/cli.md.\n";
+}
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+        std::fputs(kUsageText, args.empty() ? stderr : stdout);
+        return args.empty() ? gs::cli::kUsage : gs::cli::kOk;
+    }
+    if (args[0] == "--version") {
+        std::puts("ggufsmith 0.1.0");
+        return 0;
+    }
+    const std::string cmd = args[0];
+    args.erase(args.begin());
+    try {
+        if (cmd == "convert") return gs::cli::run_convert(args);
+        if (cmd == "inspect") return gs::cli::run_inspect(args);
+        throw gs::cli::UsageError{"unknown command '" + cmd + "'"};
+    } catch (const gs::cli::UsageError& e) {
+        std::fprintf(stderr, "ggufsmith: %s\n%s", e.message.c_str(), kUsageText);
+        return gs::cli::kUsage;
+    } catch (const gs::Error& e) {
+        std::fprintf(stderr, "ggufsmith: error: %s\n", e.what());
+        return gs::cli::kBadInput;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "ggufsmith: error: out of memory\n");
+        return gs::cli::kBadInput;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ggufsmith: error: %s\n", e.what());
+        return gs::cli::kBadInput;
+    }
+}

@@ -1,0 +1,33 @@
+// Architectures: how a Hugging Face checkpoint's tensors and config map to llama.cpp's GGUF names, shapes,
+// transforms and `<arch>.*` keys. One small file per architecture family.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/gguf/value.h"
+#include "core/model/model_input.h"
+
+namespace gs {
+
+struct ArchTensor {
+    std::string name;           // GGUF name ("blk.0.attn_q.weight")
+    size_t src = 0;             // index into the catalog's tensors
+    std::vector<uint64_t> ne;   // ggml order (reverse of the safetensors shape)
+    uint32_t permute_heads = 0; // > 0: rows reordered as llama.cpp's converter permutes q/k for this many heads
+    bool keep_f32 = false;      // norms and 1-D tensors stay F32 whatever the output type
+};
+
+struct ArchResult {
+    std::string arch;       // general.architecture ("llama")
+    Metadata kv;            // `<arch>.*` keys
+    std::vector<ArchTensor> tensors;  // in output order
+};
+
+ArchResult map_architecture(const ModelInput& in);
+std::vector<std::string> supported_architectures();
+
+// config.json helpers shared by architectures: a required / optional number, with errors naming config.json.
+uint64_t config_u64(const nlohmann::json& c, const char* key);
+bool config_has(const nlohmann::json& c, const char* key);
+
+}  // namespace gs

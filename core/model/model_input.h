@@ -1,0 +1,24 @@
+// Everything read from a model folder before planning: its name, config.json and the tensor catalog.
+// Tensor data is not read here; the pipeline streams it later.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/io/reader.h"
+#include "core/model/catalog.h"
+
+namespace gs {
+
+struct ModelInput {
+    const Folder* folder = nullptr;
+    std::string name;         // folder name
+    nlohmann::json config;    // config.json
+    Catalog catalog;
+};
+
+ModelInput load_model_input(const Folder& folder);
+
+// Reads and parses a JSON file of the folder (throws gs::Error naming it when it is not valid JSON).
+nlohmann::json read_json_file(const Folder& folder, const std::string& rel);
+
+}  // namespace gs

@@ -1,0 +1,71 @@
+#include "core/pipeline/rows.h"
+
+#include <cstring>
+#include <string>
+
+#include "core/convert/convert.h"
+#include "core/error.h"
+#include "core/quant/quant.h"
+#include "core/util/le.h"
+
+namespace gs {
+
+bool is_passthrough(Dtype src, GgmlType out) {
+    return (src == Dtype::F32 && out == GgmlType::F32) || (src == Dtype::F16 && out == GgmlType::F16) ||
+           (src == Dtype::BF16 && out == GgmlType::BF16);
+}
+
+void decode_to_f32(Dtype src, const uint8_t* in, float* out, size_t n) {
+    switch (src) {
+        case Dtype::F32:
+            if (le::kSwap) for (size_t i = 0; i < n; ++i) out[i] = le::load<float>(in + 4 * i);
+            else std::memcpy(out, in, n * 4);
+            return;
+        case Dtype::F16:
+        case Dtype::BF16: {
+            const uint16_t* h = reinterpret_cast<const uint16_t*>(in);
+            if (le::kSwap) {
+                for (size_t i = 0; i < n; ++i) {
+                    const uint16_t v = le::load<uint16_t>(in + 2 * i);
+                    (src == Dtype::F16 ? convert::scalar::f16_to_f32 : convert::scalar::bf16_to_f32)(&v, out + i, 1);
+                }
+            } else {
+                (src == Dtype::F16 ? convert::f16_to_f32 : convert::bf16_to_f32)(h, out, n);
+            }
+            return;
+        }
+        case Dtype::F64:
+            for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(le::load<double>(in + 8 * i));
+            return;
+        default:
+            throw Error(std::string("dtype ") + dtype_name(src) + " cannot be converted to float");
+    }
+}
+
+void encode_rows(GgmlType out, const float* in, uint8_t* dst, size_t nrows, size_t row_len, const float* imatrix) {
+    const size_t n = nrows * row_len;
+    switch (out) {
+        case GgmlType::F32:
+            if (le::kSwap) for (size_t i = 0; i < n; ++i) le::store(dst + 4 * i, in[i]);
+            else std::memcpy(dst, in, n * 4);
+            return;
+        case GgmlType::F16:
+        case GgmlType::BF16: {
+            uint16_t* h = reinterpret_cast<uint16_t*>(dst);
+            (out == GgmlType::F16 ? convert::f32_to_f16 : convert::f32_to_bf16)(in, h, n);
+            if (le::kSwap) for (size_t i = 0; i < n; ++i) le::store(dst + 2 * i, h[i]);
+            return;
+        }
+        default:
+            quant::quantize(out, in, dst, static_cast<int64_t>(nrows), static_cast<int64_t>(row_len), imatrix);
+    }
+}
+
+void permute_head_rows(const uint8_t* in, uint8_t* out, size_t head_dim, size_t row_bytes) {
+    const size_t half = head_dim / 2;
+    for (size_t i = 0; i < half; ++i)
+        for (size_t j = 0; j < 2; ++j)
+            std::memcpy(out + (2 * i + j) * row_bytes, in + (j * half + i) * row_bytes, row_bytes);
+}
+
+}  // namespace gs

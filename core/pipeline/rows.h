@@ -1,0 +1,24 @@
+// Row-level transforms of the pipeline: source dtype -> f32, f32 -> output type, and the q/k head permutation.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "core/gguf/types.h"
+#include "core/safetensors/dtype.h"
+
+namespace gs {
+
+// True when the source bytes can be copied to the output type unchanged (F32->F32, F16->F16, BF16->BF16).
+bool is_passthrough(Dtype src, GgmlType out);
+
+// Converts n little-endian source elements to f32. Throws gs::Error for dtypes that are not floats.
+void decode_to_f32(Dtype src, const uint8_t* in, float* out, size_t n);
+
+// Encodes nrows rows of f32 into the output type (F32/F16/BF16 or a quantized type).
+void encode_rows(GgmlType out, const float* in, uint8_t* dst, size_t nrows, size_t row_len, const float* imatrix);
+
+// llama.cpp's converter permutes q/k rows so its rotary code can use adjacent pairs: within each head of
+// head_dim rows, output row 2*i + j comes from input row j * head_dim/2 + i. Copies one head group.
+void permute_head_rows(const uint8_t* in, uint8_t* out, size_t head_dim, size_t row_bytes);
+
+}  // namespace gs

@@ -1,0 +1,44 @@
+// The plan: every output tensor with its GGUF name, shape, type and source, plus all metadata, decided before a
+// single tensor byte is read. The GGUF header follows from it, so a dry run prints exactly what will be written.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/gguf/tensor_info.h"
+#include "core/gguf/value.h"
+#include "core/model/model_input.h"
+
+namespace gs {
+
+struct TensorPlan {
+    GgufTensorInfo out;
+    size_t src = 0;              // catalog index
+    uint32_t permute_heads = 0;  // see ArchTensor
+    std::string why;             // how the type was chosen ("output type", "1-D/norm stays F32", ...)
+};
+
+struct Plan {
+    std::string arch;
+    Metadata kv;
+    std::vector<TensorPlan> tensors;
+
+    std::vector<GgufTensorInfo> infos() const;
+    uint64_t n_params() const;
+};
+
+struct PlanOptions {
+    GgmlType out_type = GgmlType::F16;  // F32, F16 or BF16
+};
+
+Plan build_plan(const ModelInput& in, const PlanOptions& opt);
+
+// llama.cpp's general.file_type value (enum llama_ftype) for a whole-file output type.
+uint32_t llama_ftype_of(GgmlType t);
+
+// gguf-py's size label: "11M", "656K", "1.1B".
+std::string size_label(uint64_t n_params);
+
+// gguf-py-like display name from a folder name: "dev-llama-spm" -> "Dev Llama Spm".
+std::string display_name(const std::string& folder);
+
+}  // namespace gs

@@ -1,0 +1,120 @@
+#include "core/safetensors/header.h"
+
+#include <algorithm>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/util/le.h"
+
+namespace gs {
+
+uint64_t StTensor::numel() const {
+    uint64_t n = 1;
+    for (uint64_t d : shape) n *= d;
+    return n;
+}
+
+namespace {
+using json = nlohmann::json;
+
+uint64_t require_u64(const json& v, const std::string& file, const std::string& tensor, const char* what) {
+    if (v.is_number_unsigned()) return v.get<uint64_t>();
+    if (v.is_number_integer() && v.get<int64_t>() >= 0) return static_cast<uint64_t>(v.get<int64_t>());
+    throw Error(file, tensor, std::string(what) + " must be a non-negative integer, got " + v.dump());
+}
+
+StTensor parse_entry(const std::string& file, const std::string& name, const json& e) {
+    if (!e.is_object()) throw Error(file, name, "header entry is not a JSON object");
+    StTensor t;
+    t.name = name;
+    auto dt = e.find("dtype");
+    if (dt == e.end() || !dt->is_string()) throw Error(file, name, "missing \"dtype\" string");
+    auto d = dtype_from_name(dt->get<std::string>());
+    if (!d) throw Error(file, name, "unknown dtype \"" + dt->get<std::string>() + "\"");
+    t.dtype = *d;
+    auto sh = e.find("shape");
+    if (sh == e.end() || !sh->is_array()) throw Error(file, name, "missing \"shape\" array");
+    for (const auto& x : *sh) t.shape.push_back(require_u64(x, file, name, "shape entry"));
+    auto off = e.find("data_offsets");
+    if (off == e.end() || !off->is_array() || off->size() != 2)
+        throw Error(file, name, "\"data_offsets\" must be an array of two integers");
+    uint64_t begin = require_u64((*off)[0], file, name, "data_offsets[0]");
+    uint64_t end = require_u64((*off)[1], file, name, "data_offsets[1]");
+    if (end < begin) throw Error(file, name, "data_offsets end " + std::to_string(end) + " is before begin " +
+                                                 std::to_string(begin));
+    // numel * size, refusing overflow
+    uint64_t n = dtype_size(t.dtype);
+    for (uint64_t dim : t.shape) {
+        if (dim != 0 && n > UINT64_MAX / dim) throw Error(file, name, "shape is too large (size overflows)");
+        n *= dim;
+    }
+    if (end - begin != n)
+        throw Error(file, name, "byte range is " + std::to_string(end - begin) + " bytes but shape " +
+                                    json(t.shape).dump() + " of " + dtype_name(t.dtype) + " needs " + std::to_string(n));
+    t.offset = begin;  // relative until the caller adds data_start
+    t.nbytes = n;
+    return t;
+}
+}  // namespace
+
+StFile parse_safetensors(RangeReader& r) {
+    StFile f;
+    f.name = r.name();
+    f.size = r.size();
+    if (f.size < 8) throw Error(f.name, "", "too small to be a safetensors file (" + std::to_string(f.size) + " bytes)");
+    // A Git LFS pointer (a clone without `git lfs pull`) is the most common "safetensors file" that is not one.
+    char head[24] = {};
+    const size_t nhead = static_cast<size_t>(std::min<uint64_t>(f.size, sizeof head));
+    r.read(0, head, nhead);
+    if (std::string(head, nhead).rfind("version https://git-lfs", 0) == 0)
+        throw Error(f.name, "", "this is a Git LFS pointer file, not the weights: run `git lfs pull` in the model folder");
+    uint8_t lenbuf[8];
+    std::memcpy(lenbuf, head, 8);
+    const uint64_t n = le::load<uint64_t>(lenbuf);
+    if (n > kMaxSafetensorsHeader)
+        throw Error(f.name, "", "header length " + std::to_string(n) + " exceeds the 100 MB limit (not a safetensors file?)");
+    if (n > f.size - 8)
+        throw Error(f.name, "", "header length " + std::to_string(n) + " runs past the end of the file (" +
+                                    std::to_string(f.size) + " bytes): truncated download?");
+    std::string text(static_cast<size_t>(n), '\0');
+    r.read(8, text.data(), text.size());
+    json h;
+    try {
+        h = json::parse(text);
+    } catch (const json::exception& e) {
+        throw Error(f.name, "", std::string("header is not valid JSON: ") + e.what());
+    }
+    if (!h.is_object()) throw Error(f.name, "", "header is not a JSON object");
+    f.data_start = 8 + n;
+    const uint64_t data_size = f.size - f.data_start;
+    for (auto it = h.begin(); it != h.end(); ++it) {
+        if (it.key() == "__metadata__") {
+            if (!it->is_object()) throw Error(f.name, "", "__metadata__ is not a JSON object");
+            for (auto m = it->begin(); m != it->end(); ++m) {
+                if (!m->is_string()) throw Error(f.name, "", "__metadata__ value of \"" + m.key() + "\" is not a string");
+                f.metadata[m.key()] = m->get<std::string>();
+            }
+            continue;
+        }
+        StTensor t = parse_entry(f.name, it.key(), *it);
+        if (t.offset + t.nbytes > data_size)
+            throw Error(f.name, t.name, "data range ends at byte " + std::to_string(t.offset + t.nbytes) +
+                                            " of the data section, which has only " + std::to_string(data_size) +
+                                            " bytes: truncated file?");
+        t.offset += f.data_start;
+        f.tensors.push_back(std::move(t));
+    }
+    std::sort(f.tensors.begin(), f.tensors.end(), [](const StTensor& a, const StTensor& b) {
+        return a.offset != b.offset ? a.offset < b.offset : a.nbytes < b.nbytes;
+    });
+    for (size_t i = 1; i < f.tensors.size(); ++i) {
+        const auto& p = f.tensors[i - 1];
+        const auto& t = f.tensors[i];
+        if (t.offset < p.offset + p.nbytes && t.nbytes != 0 && p.nbytes != 0)
+            throw Error(f.name, t.name, "data range overlaps tensor '" + p.name + "'");
+    }
+    return f;
+}
+
+}  // namespace gs

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what ggufsmith needs from Debian's packages (and nothing else). Idempotent: installs only what is missing.
+# Usage: scripts/install-deps.sh [build|test]
+set -euo pipefail
+want=(g++ cmake make python3 libhwy-dev nlohmann-json3-dev catch2)
+if [ "${1:-build}" = test ]; then
+  want+=(emscripten nodejs npm)
+fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
