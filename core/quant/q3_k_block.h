@@ -68,19 +68,19 @@ inline void requantize(const float* x, const uint8_t* y, int8_t* L) {
 }
 
 // Bit 2 of quant j goes to hmask[j % 32] bit j / 32; the low 2 bits of four quants 32 apart share a qs byte.
-inline void pack(int8_t* L, uint8_t* y) {
+// (ggml tests L > 3 and subtracts 4; for codes 0..7 that is bit 2 and L & 3, without a branch per quant.)
+inline void pack(const int8_t* L, uint8_t* y) {
     uint8_t* hmask = y + kHmask;
-    std::memset(hmask, 0, 32);
-    for (int j = 0; j < 256; ++j) {
-        if (L[j] > 3) {
-            hmask[j % 32] |= uint8_t(1 << (j / 32));
-            L[j] -= 4;
-        }
+    for (int m = 0; m < 32; ++m) {
+        int h = 0;
+        for (int b = 0; b < 8; ++b) h |= ((L[32 * b + m] >> 2) & 1) << b;
+        hmask[m] = uint8_t(h);
     }
     uint8_t* qs = y + kQs;
     for (int j = 0; j < 256; j += 128)
         for (int l = 0; l < 32; ++l)
-            qs[j / 4 + l] = uint8_t(L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
+            qs[j / 4 + l] = uint8_t((L[j + l] & 3) | ((L[j + l + 32] & 3) << 2) | ((L[j + l + 64] & 3) << 4) |
+                                    ((L[j + l + 96] & 3) << 6));
 }
 
 }  // namespace gs::quant::q3k
