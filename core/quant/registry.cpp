@@ -1,4 +1,6 @@
 #include "core/error.h"
+#include "core/quant/q3_k.h"
+#include "core/quant/q6_k.h"
 #include "core/quant/quant.h"
 
 namespace gs::quant {
@@ -6,6 +8,8 @@ namespace {
 // Formats register here as their kernels land (each declares its two functions in its own header).
 const Kernel kKernels[] = {
     {GgmlType::F32, nullptr, nullptr, false},  // placeholder row: F32/F16/BF16 are conversions, not kernels
+    {GgmlType::Q3_K, quantize_q3_k_scalar, quantize_q3_k_simd, false},
+    {GgmlType::Q6_K, quantize_q6_k_scalar, quantize_q6_k_simd, false},
 };
 }  // namespace
 

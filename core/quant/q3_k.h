@@ -1,0 +1,13 @@
+// Q3_K: super-blocks of 256 values in 16 sub-blocks of 16, 3-bit quants, 6-bit sub-block scales, fp16 d.
+#pragma once
+#include <cstdint>
+
+namespace gs::quant {
+
+// ggml's quantize_row_q3_K_ref (imatrix == nullptr) or quantize_row_q3_K_impl (with an imatrix).
+void quantize_q3_k_scalar(const float* src, void* dst, int64_t nrows, int64_t n_per_row, const float* imatrix);
+// Same bytes; the scale searches run one sub-block (or, for the imatrix path's scale-of-scales, one super-block)
+// per lane.
+void quantize_q3_k_simd(const float* src, void* dst, int64_t nrows, int64_t n_per_row, const float* imatrix);
+
+}  // namespace gs::quant
