@@ -7,7 +7,7 @@
 #include "tests/unit/st_builder.h"
 
 using namespace gs;
-using test::error_of;
+using test::error_text;
 
 namespace {
 std::string small_gguf() {
@@ -40,7 +40,7 @@ std::string small_gguf() {
 }
 std::string read_error(const std::string& bytes) {
     auto r = memory_reader("in.gguf", bytes);
-    return error_of([&] { read_gguf(*r); });
+    return error_text([&] { read_gguf(*r); });
 }
 }  // namespace
 
@@ -76,16 +76,16 @@ TEST_CASE("the stream writer refuses wrong byte counts and order", "[gguf][error
     t[0].ne = {4};
     StringSink s;
     GgufStreamWriter w(s, "out.gguf", {}, t);
-    CHECK_THAT(error_of([&] { w.write("x", 1); }), Catch::Contains("outside a tensor"));
+    CHECK_THAT(error_text([&] { w.write("x", 1); }), Catch::Contains("outside a tensor"));
     w.begin_tensor(0);
-    CHECK_THAT(error_of([&] { w.write(std::string(20, 'x').data(), 20); }), Catch::Contains("more data"));
+    CHECK_THAT(error_text([&] { w.write(std::string(20, 'x').data(), 20); }), Catch::Contains("more data"));
     w.write("xxxx", 4);
-    CHECK_THAT(error_of([&] { w.end_tensor(); }), Catch::Contains("got 4 of 16"));
+    CHECK_THAT(error_text([&] { w.end_tensor(); }), Catch::Contains("got 4 of 16"));
     std::vector<GgufTensorInfo> bad(1);
     bad[0].name = "q";
     bad[0].ne = {33};
     bad[0].type = GgmlType::Q4_0;
-    CHECK_THAT(error_of([&] { encode_gguf_header({}, bad); }), Catch::Contains("block size"));
+    CHECK_THAT(error_text([&] { encode_gguf_header({}, bad); }), Catch::Contains("block size"));
 }
 
 TEST_CASE("hostile GGUF headers give errors", "[gguf][errors]") {

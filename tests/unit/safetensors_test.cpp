@@ -7,12 +7,12 @@
 
 using namespace gs;
 using json = nlohmann::json;
-using test::error_of;
+using test::error_text;
 
 namespace {
 std::string parse_error(const std::string& bytes) {
     auto r = memory_reader("m.safetensors", bytes);
-    return error_of([&] { parse_safetensors(*r); });
+    return error_text([&] { parse_safetensors(*r); });
 }
 json one(const char* dtype, json shape, uint64_t b, uint64_t e) {
     return json{{"w", {{"dtype", dtype}, {"shape", shape}, {"data_offsets", {b, e}}}}};

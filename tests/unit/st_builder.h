@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/io/reader.h"
+#include "tests/memory_folder.h"
 
 namespace gs::test {
 
@@ -26,26 +27,10 @@ inline std::string make_raw_safetensors(const std::string& header_text, const st
     return out + header_text + data;
 }
 
-struct MemoryFolder final : Folder {
-    std::string name_ = "mem-model";
-    std::map<std::string, std::string> files_;
-    std::string name() const override { return name_; }
-    std::vector<std::string> files() const override {
-        std::vector<std::string> v;
-        for (const auto& kv : files_) v.push_back(kv.first);
-        return v;
-    }
-    bool has(const std::string& rel) const override { return files_.count(rel) != 0; }
-    std::unique_ptr<RangeReader> open(const std::string& rel) const override {
-        auto it = files_.find(rel);
-        if (it == files_.end()) throw Error(name_, "", "missing file " + rel);
-        return memory_reader(rel, it->second);
-    }
-};
 
 // The error message a callable throws (empty if it does not throw gs::Error).
 template <typename F>
-std::string error_of(F&& f) {
+std::string error_text(F&& f) {
     try {
         f();
     } catch (const Error& e) {

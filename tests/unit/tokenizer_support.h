@@ -15,24 +15,10 @@
 
 #include "core/error.h"
 #include "core/io/reader.h"
+#include "tests/memory_folder.h"
 
 namespace gs::test {
 
-struct MemoryFolder final : Folder {
-    std::map<std::string, std::string> content;
-    std::string name() const override { return "memfolder"; }
-    std::vector<std::string> files() const override {
-        std::vector<std::string> v;
-        for (const auto& [k, _] : content) v.push_back(k);
-        return v;
-    }
-    bool has(const std::string& rel) const override { return content.count(rel) != 0; }
-    std::unique_ptr<RangeReader> open(const std::string& rel) const override {
-        auto it = content.find(rel);
-        if (it == content.end()) throw Error("memfolder", "", "missing file " + rel);
-        return memory_reader("memfolder/" + rel, it->second);
-    }
-};
 
 // Protobuf encoding, just enough to write SentencePiece models.
 inline std::string pb_varint(uint64_t v) {
