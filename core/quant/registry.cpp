@@ -1,11 +1,13 @@
 #include "core/error.h"
 #include "core/quant/quant.h"
+#include "core/quant/q8_0.h"
 
 namespace gs::quant {
 namespace {
 // Formats register here as their kernels land (each declares its two functions in its own header).
 const Kernel kKernels[] = {
     {GgmlType::F32, nullptr, nullptr, false},  // placeholder row: F32/F16/BF16 are conversions, not kernels
+    {GgmlType::Q8_0, quantize_q8_0_scalar, quantize_q8_0_simd, false},
 };
 }  // namespace
 
@@ -13,6 +15,13 @@ const Kernel* find_kernel(GgmlType t) {
     for (const auto& k : kKernels)
         if (k.type == t && k.scalar) return &k;
     return nullptr;
+}
+
+std::vector<const Kernel*> all_kernels() {
+    std::vector<const Kernel*> out;
+    for (const auto& k : kKernels)
+        if (k.scalar) out.push_back(&k);
+    return out;
 }
 
 void quantize(GgmlType t, const float* src, void* dst, int64_t nrows, int64_t n_per_row, const float* imatrix,
