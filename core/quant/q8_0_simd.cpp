@@ -31,7 +31,7 @@ void QuantizeQ8_0(const float* src, void* dst, int64_t nrows, int64_t n_per_row,
         for (size_t k = 0; k < 32; k += N) {
             const auto v = hn::LoadU(df, x + k);
             amax = hn::Max(amax, hn::Abs(v));
-            nan = hn::Or(nan, hn::VecFromMask(df, hn::Ne(v, v)));
+            nan = hn::Or(nan, hn::VecFromMask(df, hn::Not(hn::Eq(v, v))));
         }
         if (!hn::AllFalse(df, hn::MaskFromVec(nan))) {
             quantize_block_q8_0(x, y);

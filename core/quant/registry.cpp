@@ -1,5 +1,7 @@
 #include "core/error.h"
 #include "core/quant/quant.h"
+#include "core/quant/q4_0_q5_0.h"
+#include "core/quant/q4_1_q5_1.h"
 #include "core/quant/q8_0.h"
 
 namespace gs::quant {
@@ -7,6 +9,10 @@ namespace {
 // Formats register here as their kernels land (each declares its two functions in its own header).
 const Kernel kKernels[] = {
     {GgmlType::F32, nullptr, nullptr, false},  // placeholder row: F32/F16/BF16 are conversions, not kernels
+    {GgmlType::Q4_0, quantize_q4_0_scalar, quantize_q4_0_simd, false},
+    {GgmlType::Q4_1, quantize_q4_1_scalar, quantize_q4_1_simd, false},
+    {GgmlType::Q5_0, quantize_q5_0_scalar, quantize_q5_0_simd, false},
+    {GgmlType::Q5_1, quantize_q5_1_scalar, quantize_q5_1_simd, false},
     {GgmlType::Q8_0, quantize_q8_0_scalar, quantize_q8_0_simd, false},
 };
 }  // namespace
