@@ -2,6 +2,7 @@
 // follows ggml's reference algorithm step by step and a Highway SIMD version that produces the same bytes.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "core/gguf/types.h"
 
@@ -22,6 +23,9 @@ struct Kernel {
 
 // The kernel for t, or nullptr when ggufsmith cannot produce t (registry.cpp).
 const Kernel* find_kernel(GgmlType t);
+
+// Every registered kernel, in registry order (placeholder rows left out); for benchmarks and tools.
+std::vector<const Kernel*> all_kernels();
 
 enum class Impl { Scalar, Simd };
 

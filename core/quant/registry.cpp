@@ -2,12 +2,20 @@
 #include "core/quant/q3_k.h"
 #include "core/quant/q6_k.h"
 #include "core/quant/quant.h"
+#include "core/quant/q4_0_q5_0.h"
+#include "core/quant/q4_1_q5_1.h"
+#include "core/quant/q8_0.h"
 
 namespace gs::quant {
 namespace {
 // Formats register here as their kernels land (each declares its two functions in its own header).
 const Kernel kKernels[] = {
     {GgmlType::F32, nullptr, nullptr, false},  // placeholder row: F32/F16/BF16 are conversions, not kernels
+    {GgmlType::Q4_0, quantize_q4_0_scalar, quantize_q4_0_simd, false},
+    {GgmlType::Q4_1, quantize_q4_1_scalar, quantize_q4_1_simd, false},
+    {GgmlType::Q5_0, quantize_q5_0_scalar, quantize_q5_0_simd, false},
+    {GgmlType::Q5_1, quantize_q5_1_scalar, quantize_q5_1_simd, false},
+    {GgmlType::Q8_0, quantize_q8_0_scalar, quantize_q8_0_simd, false},
     {GgmlType::Q3_K, quantize_q3_k_scalar, quantize_q3_k_simd, false},
     {GgmlType::Q6_K, quantize_q6_k_scalar, quantize_q6_k_simd, false},
 };
@@ -17,6 +25,13 @@ const Kernel* find_kernel(GgmlType t) {
     for (const auto& k : kKernels)
         if (k.type == t && k.scalar) return &k;
     return nullptr;
+}
+
+std::vector<const Kernel*> all_kernels() {
+    std::vector<const Kernel*> out;
+    for (const auto& k : kKernels)
+        if (k.scalar) out.push_back(&k);
+    return out;
 }
 
 void quantize(GgmlType t, const float* src, void* dst, int64_t nrows, int64_t n_per_row, const float* imatrix,
