@@ -22,7 +22,7 @@ void quantize_nl_block(const float* x, const float* qw, uint8_t* out) {
     pack_nibbles(L, kBlock, out + 2);
 }
 
-void finish_xs_block(const float* x, const float* scales, uint8_t* out) {
+void xs_header(const float* scales, uint8_t* out, float* inv_scales) {
     // The sub-block scale with the largest magnitude (the first one on ties) sets the super-block scale.
     float max_scale = 0, amax_scale = 0;
     for (int ib = 0; ib < kSuper / kBlock; ++ib) {
@@ -35,19 +35,16 @@ void finish_xs_block(const float* x, const float* scales, uint8_t* out) {
     uint16_t scales_h = 0;
     uint8_t* scales_l = out + 4;
     std::memset(scales_l, 0, 4);
-    uint8_t L[kSuper];
     for (int ib = 0; ib < kSuper / kBlock; ++ib) {
         int l = nearest_int(id * scales[ib]);
         l = l < -32 ? -32 : l > 31 ? 31 : l;
         const float dl = d * l;
-        const float idl = dl ? 1 / dl : 0.f;
-        for (int j = 0; j < kBlock; ++j) L[ib * kBlock + j] = static_cast<uint8_t>(best_index(idl * x[ib * kBlock + j]));
+        inv_scales[ib] = dl ? 1 / dl : 0.f;
         l += 32;
         scales_l[ib / 2] |= static_cast<uint8_t>((l & 0xf) << (4 * (ib % 2)));
         scales_h |= static_cast<uint16_t>((l >> 4) << (2 * (ib % 8)));
     }
     le::store<uint16_t>(out + 2, scales_h);
-    pack_nibbles(L, kSuper, out + 8);
 }
 
 void quantize_xs_block(const float* x, const float* qw, uint8_t* out) {
@@ -57,7 +54,11 @@ void quantize_xs_block(const float* x, const float* qw, uint8_t* out) {
         block_weights(x + ib * kBlock, qw ? qw + ib * kBlock : nullptr, s2, w);
         scales[ib] = search_scale(x + ib * kBlock, w, kTries);
     }
-    finish_xs_block(x, scales, out);
+    float idl[kSuper / kBlock];
+    xs_header(scales, out, idl);
+    uint8_t L[kSuper];
+    for (int j = 0; j < kSuper; ++j) L[j] = static_cast<uint8_t>(best_index(idl[j / kBlock] * x[j]));
+    pack_nibbles(L, kSuper, out + 8);
 }
 
 }  // namespace iq4

@@ -19,9 +19,10 @@ inline constexpr int kXsBytes = 136;  // block_iq4_xs
 void quantize_nl_block(const float* x, const float* qw, uint8_t* out);
 void quantize_xs_block(const float* x, const float* qw, uint8_t* out);
 
-// The IQ4_XS tail once the eight sub-block scales are known: 6-bit scales relative to the largest one, then the
-// nibbles re-chosen under the rounded scales. Shared so the SIMD kernel only vectorizes the scale search.
-void finish_xs_block(const float* x, const float* scales, uint8_t* out);
+// IQ4_XS once the eight sub-block scales are known: writes the super-block scale and the 6-bit sub-block scales
+// (out[0..7]) and returns in inv_scales the inverse of each rounded sub-block scale, under which the nibbles are
+// chosen again. Shared by the scalar and SIMD kernels.
+void xs_header(const float* scales, uint8_t* out, float* inv_scales);
 }  // namespace iq4
 
 }  // namespace gs::quant

@@ -1,11 +1,19 @@
 #include "core/error.h"
+#include "core/quant/iq4.h"
+#include "core/quant/mxfp4.h"
 #include "core/quant/quant.h"
+#include "core/quant/tq.h"
 
 namespace gs::quant {
 namespace {
 // Formats register here as their kernels land (each declares its two functions in its own header).
 const Kernel kKernels[] = {
     {GgmlType::F32, nullptr, nullptr, false},  // placeholder row: F32/F16/BF16 are conversions, not kernels
+    {GgmlType::IQ4_NL, quantize_iq4_nl_scalar, quantize_iq4_nl_simd, false},
+    {GgmlType::IQ4_XS, quantize_iq4_xs_scalar, quantize_iq4_xs_simd, false},
+    {GgmlType::MXFP4, quantize_mxfp4_scalar, quantize_mxfp4_simd, false},
+    {GgmlType::TQ1_0, quantize_tq1_0_scalar, quantize_tq1_0_simd, false},
+    {GgmlType::TQ2_0, quantize_tq2_0_scalar, quantize_tq2_0_simd, false},
 };
 }  // namespace
 
