@@ -2,6 +2,8 @@
 // and without the importance matrix; and SIMD == scalar on random stress blocks.
 #include "tests/quant/golden.h"
 
+#include "hwy/targets.h"
+
 #include "core/quant/iq4.h"
 #include "core/quant/mxfp4.h"
 #include "core/quant/tq.h"
@@ -84,4 +86,18 @@ TEST_CASE("iq4/mxfp4/tq SIMD equals scalar on blocks holding NaN and infinities"
             }
         }
     }
+}
+
+TEST_CASE("iq4/mxfp4/tq SIMD matches ggml on every Highway target this CPU runs", "[quant][simd][targets]") {
+    // Dynamic dispatch picks the best target; the narrower ones (other lane counts) must give the same bytes.
+    for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+        hwy::SetSupportedTargetsForTest(target);
+        for (const auto& c : kCases) {
+            auto r = test::run_golden(c.name, quant::find_kernel(c.type)->simd);
+            INFO(hwy::TargetName(target) << " " << c.name << ": " << r.identical << "/" << r.rows);
+            CHECK((r.rows == 208 && r.identical == r.rows));
+        }
+        WARN(hwy::TargetName(target) << ": all golden rows of the 5 types identical");
+    }
+    hwy::SetSupportedTargetsForTest(0);
 }
