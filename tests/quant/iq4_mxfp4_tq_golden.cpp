@@ -47,9 +47,11 @@ TEST_CASE("mxfp4 matches ggml", "[quant][golden][mxfp4]") { golden(kCases[2]); }
 TEST_CASE("tq1_0 matches ggml", "[quant][golden][tq]") { golden(kCases[3]); }
 TEST_CASE("tq2_0 matches ggml", "[quant][golden][tq]") { golden(kCases[4]); }
 
-TEST_CASE("iq4/mxfp4/tq SIMD equals scalar on stress blocks", "[quant][simd]") {
-    for (const auto& c : kCases) simd_equals_scalar(c, 100000);
-}
+TEST_CASE("iq4_nl SIMD equals scalar on stress blocks", "[quant][simd][iq4]") { simd_equals_scalar(kCases[0], 100000); }
+TEST_CASE("iq4_xs SIMD equals scalar on stress blocks", "[quant][simd][iq4]") { simd_equals_scalar(kCases[1], 100000); }
+TEST_CASE("mxfp4 SIMD equals scalar on stress blocks", "[quant][simd][mxfp4]") { simd_equals_scalar(kCases[2], 100000); }
+TEST_CASE("tq1_0 SIMD equals scalar on stress blocks", "[quant][simd][tq]") { simd_equals_scalar(kCases[3], 100000); }
+TEST_CASE("tq2_0 SIMD equals scalar on stress blocks", "[quant][simd][tq]") { simd_equals_scalar(kCases[4], 100000); }
 
 TEST_CASE("mxfp4 exponent wraps like ggml's float -> uint8_t conversion", "[quant][mxfp4]") {
     CHECK(quant::mxfp4::exponent_of(0.f) == 0);
