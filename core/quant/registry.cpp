@@ -1,16 +1,18 @@
 #include "core/error.h"
+#include "core/quant/iq4.h"
+#include "core/quant/mxfp4.h"
 #include "core/quant/q3_k.h"
-#include "core/quant/q6_k.h"
-#include "core/quant/quant.h"
 #include "core/quant/q4_0_q5_0.h"
 #include "core/quant/q4_1_q5_1.h"
+#include "core/quant/q6_k.h"
 #include "core/quant/q8_0.h"
+#include "core/quant/quant.h"
+#include "core/quant/tq.h"
 
 namespace gs::quant {
 namespace {
-// Formats register here as their kernels land (each declares its two functions in its own header).
+// Every quantized type ggufsmith can write (F32/F16/BF16 are conversions, in core/convert/).
 const Kernel kKernels[] = {
-    {GgmlType::F32, nullptr, nullptr, false},  // placeholder row: F32/F16/BF16 are conversions, not kernels
     {GgmlType::Q4_0, quantize_q4_0_scalar, quantize_q4_0_simd, false},
     {GgmlType::Q4_1, quantize_q4_1_scalar, quantize_q4_1_simd, false},
     {GgmlType::Q5_0, quantize_q5_0_scalar, quantize_q5_0_simd, false},
@@ -18,6 +20,11 @@ const Kernel kKernels[] = {
     {GgmlType::Q8_0, quantize_q8_0_scalar, quantize_q8_0_simd, false},
     {GgmlType::Q3_K, quantize_q3_k_scalar, quantize_q3_k_simd, false},
     {GgmlType::Q6_K, quantize_q6_k_scalar, quantize_q6_k_simd, false},
+    {GgmlType::IQ4_NL, quantize_iq4_nl_scalar, quantize_iq4_nl_simd, false},
+    {GgmlType::IQ4_XS, quantize_iq4_xs_scalar, quantize_iq4_xs_simd, false},
+    {GgmlType::MXFP4, quantize_mxfp4_scalar, quantize_mxfp4_simd, false},
+    {GgmlType::TQ1_0, quantize_tq1_0_scalar, quantize_tq1_0_simd, false},
+    {GgmlType::TQ2_0, quantize_tq2_0_scalar, quantize_tq2_0_simd, false},
 };
 }  // namespace
 
