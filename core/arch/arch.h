@@ -6,14 +6,14 @@
 
 #include "core/gguf/value.h"
 #include "core/model/model_input.h"
+#include "core/plan/tensor_source.h"
 
 namespace gs {
 
 struct ArchTensor {
     std::string name;           // GGUF name ("blk.0.attn_q.weight")
-    size_t src = 0;             // index into the catalog's tensors
     std::vector<uint64_t> ne;   // ggml order (reverse of the safetensors shape)
-    uint32_t permute_heads = 0; // > 0: rows reordered as llama.cpp's converter permutes q/k for this many heads
+    TensorSource source;        // where the values come from and how they are transformed
     bool keep_f32 = false;      // norms and 1-D tensors stay F32 whatever the output type
 };
 

@@ -24,6 +24,11 @@ const NameRule kLayerRules[] = {
     {"mlp.down_proj.weight", "ffn_down.weight"},
 };
 
+bool is_norm(const std::string& n) {
+    static const std::string suffix = "_norm.weight";
+    return n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 std::vector<uint64_t> ggml_order(const std::vector<uint64_t>& shape) { return {shape.rbegin(), shape.rend()}; }
 
 float config_f32(const nlohmann::json& c, const char* key) {
@@ -74,7 +79,7 @@ ArchResult map_llama(const ModelInput& in) {
     for (size_t i : order) {
         const auto& t = cat.tensors[i].st;
         ArchTensor a;
-        a.src = i;
+        a.source = whole(cat, i);
         a.ne = ggml_order(t.shape);
         std::smatch m;
         if (t.name == "model.embed_tokens.weight") {
@@ -94,15 +99,12 @@ ArchResult map_llama(const ModelInput& in) {
             if (rest == "self_attn.rotary_emb.inv_freq") continue;  // recomputed by llama.cpp
             for (const auto& rule : kLayerRules)
                 if (rest == rule.hf_suffix) a.name = "blk." + m[1].str() + "." + rule.gguf;
-            if (rest == "self_attn.q_proj.weight") a.permute_heads = static_cast<uint32_t>(n_head);
-            if (rest == "self_attn.k_proj.weight") a.permute_heads = static_cast<uint32_t>(n_head_kv);
+            if (rest == "self_attn.q_proj.weight") a.source.permute_heads = static_cast<uint32_t>(n_head);
+            if (rest == "self_attn.k_proj.weight") a.source.permute_heads = static_cast<uint32_t>(n_head_kv);
         }
         if (a.name.empty())
             throw Error(cat.files[cat.tensors[i].file].name, t.name, "tensor not recognised for architecture llama");
-        if (a.permute_heads && (t.shape.size() != 2 || t.shape[0] % (2 * a.permute_heads) != 0))
-            throw Error(cat.files[cat.tensors[i].file].name, t.name,
-                        "cannot split rows into " + std::to_string(a.permute_heads) + " heads for the rotary permutation");
-        a.keep_f32 = t.shape.size() <= 1 || a.name.size() > 12 && a.name.compare(a.name.size() - 12, 12, "_norm.weight") == 0;
+        a.keep_f32 = t.shape.size() <= 1 || is_norm(a.name);
         if (a.name == "token_embd.weight" && vocab == 0 && !t.shape.empty()) vocab = t.shape[0];
         r.tensors.push_back(std::move(a));
     }

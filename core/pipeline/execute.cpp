@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/gguf/writer.h"
+#include "core/pipeline/row_reader.h"
 #include "core/pipeline/rows.h"
 
 namespace gs {
@@ -14,70 +15,64 @@ void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std:
                   const ExecuteOptions& opt) {
     const Catalog& cat = in.catalog;
     std::vector<std::unique_ptr<RangeReader>> readers(cat.files.size());
-    auto reader_for = [&](size_t file) -> RangeReader& {
+    FileOpener open = [&](size_t file) -> RangeReader& {
         if (!readers[file]) readers[file] = in.folder->open(cat.files[file].name);
         return *readers[file];
     };
 
     ProgressInfo pi;
     pi.n_tensors = plan.tensors.size();
-    for (const auto& t : plan.tensors) pi.bytes_in_total += cat.tensors[t.src].st.nbytes;
+    pi.bytes_in_total = plan.source_bytes(cat);
 
     GgufStreamWriter w(sink, out_name, plan.kv, plan.infos());
-    std::vector<uint8_t> src_buf, perm_buf, out_buf;
+    std::vector<uint8_t> src_buf, out_buf;
     std::vector<float> f32_buf;
     for (size_t ti = 0; ti < plan.tensors.size(); ++ti) {
         const TensorPlan& tp = plan.tensors[ti];
-        const CatalogTensor& ct = cat.tensors[tp.src];
-        const StTensor& st = ct.st;
         const GgufTensorInfo& info = tp.out;
         pi.tensor = ti;
         pi.name = &info.name;
         if (opt.progress) opt.progress(pi);
 
-        const uint64_t row_len = info.ne[0];
-        const uint64_t nrows = info.nrows();
-        const uint64_t src_row_bytes = row_len * dtype_size(st.dtype);
-        if (info.numel() != st.numel())
-            throw Error(cat.files[ct.file].name, st.name, "element count does not match the planned GGUF shape");
-        // Rows per chunk: bounded bytes, whole head groups when permuting.
-        const uint64_t group = tp.permute_heads ? nrows / tp.permute_heads : 1;
-        uint64_t rows_per_chunk = std::max<uint64_t>(1, opt.chunk_bytes / std::max<uint64_t>(1, src_row_bytes));
-        rows_per_chunk = std::max<uint64_t>(group, rows_per_chunk / group * group);
-        const bool passthrough = is_passthrough(st.dtype, info.type);
+        const uint64_t row_len = info.ne[0], nrows = info.nrows();
         const uint64_t out_row_bytes = row_bytes(info.type, row_len);
-
+        const std::string src_name = tp.source.values ? std::string() : cat.tensors[tp.source.slices[0].src].st.name;
+        const std::string src_file =
+            tp.source.values ? std::string() : cat.files[cat.tensors[tp.source.slices[0].src].file].name;
         w.begin_tensor(ti);
-        RangeReader& r = reader_for(ct.file);
-        for (uint64_t row = 0; row < nrows; row += rows_per_chunk) {
-            const uint64_t n = std::min(rows_per_chunk, nrows - row);
-            src_buf.resize(static_cast<size_t>(n * src_row_bytes));
-            r.read(st.offset + row * src_row_bytes, src_buf.data(), src_buf.size());
-            const uint8_t* rows = src_buf.data();
-            if (tp.permute_heads) {
-                perm_buf.resize(src_buf.size());
-                for (uint64_t g = 0; g < n; g += group)
-                    permute_head_rows(src_buf.data() + g * src_row_bytes, perm_buf.data() + g * src_row_bytes,
-                                      static_cast<size_t>(group), static_cast<size_t>(src_row_bytes));
-                rows = perm_buf.data();
-            }
-            if (passthrough) {
-                w.write(rows, static_cast<size_t>(n * src_row_bytes));
+        auto emit = [&](const float* rows, uint64_t n) {
+            out_buf.resize(static_cast<size_t>(n * out_row_bytes));
+            encode_rows(info.type, rows, out_buf.data(), static_cast<size_t>(n), static_cast<size_t>(row_len), nullptr);
+            w.write(out_buf.data(), out_buf.size());
+        };
+        try {
+            if (tp.source.values) {
+                emit(tp.source.values->data(), nrows);
             } else {
-                f32_buf.resize(static_cast<size_t>(n * row_len));
-                out_buf.resize(static_cast<size_t>(n * out_row_bytes));
-                try {
-                    decode_to_f32(st.dtype, rows, f32_buf.data(), f32_buf.size());
-                    encode_rows(info.type, f32_buf.data(), out_buf.data(), static_cast<size_t>(n),
-                                static_cast<size_t>(row_len), nullptr);
-                } catch (const Error& e) {
-                    if (!e.file.empty()) throw;
-                    throw Error(cat.files[ct.file].name, st.name, e.detail);
+                RowReader rr(tp.source, cat, open, row_len, nrows);
+                const uint64_t group = rr.group();
+                uint64_t per_chunk = std::max<uint64_t>(1, opt.chunk_bytes / std::max<uint64_t>(1, rr.row_bytes()));
+                per_chunk = std::max<uint64_t>(group, per_chunk / group * group);
+                const bool passthrough = is_passthrough(rr.dtype(), info.type) && tp.source.add == 0.f;
+                for (uint64_t row = 0; row < nrows; row += per_chunk) {
+                    const uint64_t n = std::min(per_chunk, nrows - row);
+                    src_buf.resize(static_cast<size_t>(n * rr.row_bytes()));
+                    rr.read(row, n, src_buf.data());
+                    if (passthrough) {
+                        w.write(src_buf.data(), src_buf.size());
+                    } else {
+                        f32_buf.resize(static_cast<size_t>(n * row_len));
+                        decode_to_f32(rr.dtype(), src_buf.data(), f32_buf.data(), f32_buf.size());
+                        if (tp.source.add != 0.f) add_in_precision(rr.dtype(), f32_buf.data(), f32_buf.size(), tp.source.add);
+                        emit(f32_buf.data(), n);
+                    }
+                    pi.bytes_in += src_buf.size();
+                    if (opt.progress) opt.progress(pi);
                 }
-                w.write(out_buf.data(), out_buf.size());
             }
-            pi.bytes_in += n * src_row_bytes;
-            if (opt.progress) opt.progress(pi);
+        } catch (const Error& e) {
+            if (!e.file.empty() || !e.tensor.empty()) throw;
+            throw Error(src_file, src_name.empty() ? info.name : src_name, e.detail);
         }
         w.end_tensor();
     }

@@ -14,6 +14,10 @@ bool is_passthrough(Dtype src, GgmlType out);
 // Converts n little-endian source elements to f32. Throws gs::Error for dtypes that are not floats.
 void decode_to_f32(Dtype src, const uint8_t* in, float* out, size_t n);
 
+// Adds `add` to n values and rounds each result back to the source precision (BF16/F16), as torch does when the
+// converter adds in the checkpoint's dtype.
+void add_in_precision(Dtype src, float* v, size_t n, float add);
+
 // Encodes nrows rows of f32 into the output type (F32/F16/BF16 or a quantized type).
 void encode_rows(GgmlType out, const float* in, uint8_t* dst, size_t nrows, size_t row_len, const float* imatrix);
 

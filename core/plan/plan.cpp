@@ -21,6 +21,12 @@ uint64_t Plan::n_params() const {
     return n;
 }
 
+uint64_t Plan::source_bytes(const Catalog& c) const {
+    uint64_t n = 0;
+    for (const auto& t : tensors) n += gs::source_bytes(t.source, c, t.out.ne.empty() ? 1 : t.out.ne[0], t.out.nrows());
+    return n;
+}
+
 uint32_t llama_ftype_of(GgmlType t) {
     switch (t) {
         case GgmlType::F32: return 0;
@@ -68,16 +74,18 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt) {
     ArchResult a = map_architecture(in);
     Plan p;
     p.arch = a.arch;
-    for (const auto& t : a.tensors) {
-        const auto& src = in.catalog.tensors[t.src].st;
-        if (!dtype_is_float(src.dtype))
-            throw Error(in.catalog.files[in.catalog.tensors[t.src].file].name, src.name,
-                        std::string("dtype ") + dtype_name(src.dtype) + " is not a float type and cannot be converted");
+    for (auto& t : a.tensors) {
         TensorPlan tp;
-        tp.src = t.src;
-        tp.permute_heads = t.permute_heads;
         tp.out.name = t.name;
         tp.out.ne = t.ne;
+        check_source(t.source, in.catalog, t.name, t.ne.empty() ? 1 : t.ne[0], tp.out.nrows());
+        if (!t.source.values) {
+            const auto& ct = in.catalog.tensors[t.source.slices[0].src];
+            if (!dtype_is_float(ct.st.dtype))
+                throw Error(in.catalog.files[ct.file].name, ct.st.name,
+                            std::string("dtype ") + dtype_name(ct.st.dtype) + " is not a float type and cannot be converted");
+        }
+        tp.source = std::move(t.source);
         tp.out.type = t.keep_f32 ? GgmlType::F32 : opt.out_type;
         tp.why = t.keep_f32 ? "1-D/norm stays F32" : "output type";
         p.tensors.push_back(std::move(tp));

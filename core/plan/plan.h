@@ -7,14 +7,14 @@
 #include "core/gguf/tensor_info.h"
 #include "core/gguf/value.h"
 #include "core/model/model_input.h"
+#include "core/plan/tensor_source.h"
 
 namespace gs {
 
 struct TensorPlan {
     GgufTensorInfo out;
-    size_t src = 0;              // catalog index
-    uint32_t permute_heads = 0;  // see ArchTensor
-    std::string why;             // how the type was chosen ("output type", "1-D/norm stays F32", ...)
+    TensorSource source;
+    std::string why;  // how the type was chosen ("output type", "1-D/norm stays F32", ...)
 };
 
 struct Plan {
@@ -24,6 +24,7 @@ struct Plan {
 
     std::vector<GgufTensorInfo> infos() const;
     uint64_t n_params() const;
+    uint64_t source_bytes(const Catalog& c) const;  // what the pipeline will read
 };
 
 struct PlanOptions {
