@@ -36,7 +36,16 @@ VocabLists vocab_lists(const Folder& folder, const TokenizerFiles& files, const 
     }
     if (files.tokenizer_json.present()) {
         const HfTokenizer t = parse_hf_tokenizer(files.tokenizer_json.json, files.tokenizer_json.name);
-        return hf_bpe_vocab(t, files.tokenizer_json.name, files);
+        VocabLists v = hf_bpe_vocab(t, files.tokenizer_json.name, files);
+        // The converter writes only the tokenizer's own tokens here, so a model whose embedding has padding rows
+        // (config vocab_size above the token count) gets a GGUF llama.cpp refuses. Pad as the SentencePiece path does.
+        const int64_t want = config_vocab_size(config);
+        for (size_t id = v.tokens.size(); want > 0 && id < static_cast<size_t>(want); ++id) {
+            v.tokens.push_back("[PAD" + std::to_string(id) + "]");
+            v.scores.push_back(-1000.0f);
+            v.types.push_back(static_cast<int32_t>(TokenType::Unused));
+        }
+        return v;
     }
     throw Error(folder.name(), "", "no tokenizer: the folder has neither tokenizer.model nor tokenizer.json");
 }

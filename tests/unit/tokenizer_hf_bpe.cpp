@@ -81,6 +81,19 @@ TEST_CASE("tokenizer.json: tokens, merge-rank scores and types", "[tokenizer]") 
         CHECK(get(m2, "tokenizer.ggml.scores").number_at(i) == scores.number_at(i));
 }
 
+TEST_CASE("tokenizer.json: padded to config.json's vocab_size", "[tokenizer]") {
+    const gs::Metadata m = convert(small_tokenizer(), {{"vocab_size", 12}});
+    const gs::Value* tokens = gs::find(m, "tokenizer.ggml.tokens");
+    REQUIRE(tokens->count == 12);
+    CHECK(tokens->strings[9] == "[PAD9]");
+    CHECK(tokens->strings[11] == "[PAD11]");
+    CHECK(gs::find(m, "tokenizer.ggml.token_type")->int_at(11) == 5);
+    CHECK(gs::find(m, "tokenizer.ggml.scores")->count == 12);
+    CHECK(gs::find(m, "tokenizer.ggml.tokens")->count == gs::find(m, "tokenizer.ggml.token_type")->count);
+    // A smaller vocab_size changes nothing (the tokens are what they are).
+    CHECK(gs::find(convert(small_tokenizer(), {{"vocab_size", 4}}), "tokenizer.ggml.tokens")->count == 9);
+}
+
 TEST_CASE("tokenizer.json: malformed files give errors naming the file and the JSON path", "[tokenizer]") {
     auto e = convert_error("{\"model\": {\"type\": \"BPE\",");
     CHECK(e.file == "memfolder/tokenizer.json");

@@ -71,6 +71,23 @@ TEST_CASE("sentencepiece: truncated or malformed models give errors naming the f
     }
     CHECK(failures > good.size() / 2);
 
+    // Corrupted bytes: every outcome must be a parse or a gs::Error (run under the asan preset, no bad reads).
+    size_t corrupted_ok = 0, corrupted_err = 0;
+    for (size_t i = 0; i < good.size(); ++i)
+        for (unsigned char b : {0x00, 0x02, 0x7f, 0x80, 0xff}) {
+            std::string bad = good;
+            bad[i] = static_cast<char>(b);
+            try {
+                gs::parse_sentencepiece_model(bad, "bad.model");
+                ++corrupted_ok;
+            } catch (const gs::Error& e) {
+                CHECK(e.file == "bad.model");
+                ++corrupted_err;
+            }
+        }
+    CHECK(corrupted_err > 0);
+    CHECK(corrupted_ok > 0);
+
     auto e = error_of([] { gs::parse_sentencepiece_model("", "empty.model"); });
     CHECK(e.file == "empty.model");
     CHECK_THAT(e.detail, Catch::Contains("no sentence pieces"));
@@ -209,4 +226,17 @@ TEST_CASE("dev-llama-spm: the tokenizer keys of llama.cpp's reference conversion
     CHECK(count[3] == 2);    // <s>, </s>
     CHECK(count[6] == 256);  // <0x00>..<0xFF>
     CHECK(count[1] == 31741);
+}
+
+TEST_CASE("llama vocab: CodeLlama and Granite vocabulary-size special cases of the converter", "[tokenizer]") {
+    gs::test::MemoryFolder folder;
+    folder.content["tokenizer.model"] = tiny_model();
+    gs::Metadata m = gs::llama_vocab_metadata(folder, {{"vocab_size", 32016}});
+    CHECK(keys(m).back() == "tokenizer.ggml.eot_token_id");
+    CHECK(get(m, "tokenizer.ggml.eot_token_id").as_u64() == 32010);
+
+    folder.content["tokenizer_config.json"] = R"({"add_bos_token": true})";
+    m = gs::llama_vocab_metadata(folder, {{"vocab_size", 49152}});
+    CHECK_FALSE(get(m, "tokenizer.ggml.add_bos_token").as_bool());
+    CHECK(gs::find(m, "tokenizer.ggml.eot_token_id") == nullptr);
 }
