@@ -1,11 +1,17 @@
 #include "core/error.h"
 #include "core/quant/quant.h"
+#include "core/quant/q2_k.h"
+#include "core/quant/q4_k.h"
+#include "core/quant/q5_k.h"
 
 namespace gs::quant {
 namespace {
 // Formats register here as their kernels land (each declares its two functions in its own header).
 const Kernel kKernels[] = {
     {GgmlType::F32, nullptr, nullptr, false},  // placeholder row: F32/F16/BF16 are conversions, not kernels
+    {GgmlType::Q2_K, quantize_q2_k_scalar, quantize_q2_k_simd, false},
+    {GgmlType::Q4_K, quantize_q4_k_scalar, quantize_q4_k_simd, false},
+    {GgmlType::Q5_K, quantize_q5_k_scalar, quantize_q5_k_simd, false},
 };
 }  // namespace
 
