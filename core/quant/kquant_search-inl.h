@@ -116,8 +116,8 @@ HWY_NOINLINE void SearchAffineLanes(DF df, const AffineSearch& s, const float* H
         min = hn::IfThenElse(better, this_min, min);
     }
 
-    hn::Store(hn::IfThenZeroElse(flat, scale), df, scale_out);
-    hn::Store(hn::Neg(min), df, the_min_out);
+    hn::StoreU(hn::IfThenZeroElse(flat, scale), df, scale_out);
+    hn::StoreU(hn::Neg(min), df, the_min_out);
     const auto flat_i = hn::RebindMask(di, flat);
     HWY_ALIGN int32_t lt[kMaxFloatLanes];
     for (int i = 0; i < n; ++i) {

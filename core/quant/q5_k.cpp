@@ -1,32 +1,22 @@
 #include "core/quant/q5_k.h"
 
-#include <cstring>
-
 #include "core/quant/q45_k_common.h"
 
 namespace gs::quant {
 
 void q5_k::pack_levels(const uint8_t* L, uint8_t* block) {
+    // ggml tests l > 15 and subtracts 16; for levels in [0, 31] that is bit 4 and the low nibble, written without
+    // branches (data-dependent branches cost more here than the whole requantization).
     uint8_t* qh = block + k4::kHeadBytes;
     uint8_t* ql = qh + 32;
-    std::memset(qh, 0, 32);
-    uint8_t m1 = 1, m2 = 2;
-    for (int n = 0; n < 256; n += 64) {
+    for (int j = 0; j < 32; ++j) qh[j] = 0;
+    for (int g = 0; g < 4; ++g) {
+        const uint8_t* lo = L + 64 * g;
+        const uint8_t* hi = lo + 32;
         for (int j = 0; j < 32; ++j) {
-            int l1 = L[n + j];
-            if (l1 > 15) {
-                l1 -= 16;
-                qh[j] |= m1;
-            }
-            int l2 = L[n + j + 32];
-            if (l2 > 15) {
-                l2 -= 16;
-                qh[j] |= m2;
-            }
-            ql[j] = static_cast<uint8_t>(l1 | (l2 << 4));
+            qh[j] = static_cast<uint8_t>(qh[j] | (((lo[j] >> 4) & 1) << (2 * g)) | (((hi[j] >> 4) & 1) << (2 * g + 1)));
+            ql[j] = static_cast<uint8_t>((lo[j] & 0xF) | ((hi[j] & 0xF) << 4));
         }
-        m1 = static_cast<uint8_t>(m1 << 2);
-        m2 = static_cast<uint8_t>(m2 << 2);
         ql += 32;
     }
 }
