@@ -27,7 +27,10 @@ void q2_k::encode_head(const float* scales, const float* mins, const float* sw, 
         }
         if (max_min > 0) {
             const float iscale = q4scale / max_min;
-            for (int j = 0; j < kSubBlocks; ++j) sc[j] |= static_cast<uint8_t>(nearest_int(iscale * mins[j]) << 4);
+            // Shifted as unsigned: the level can be negative for degenerate inputs (ggml shifts the int; the low
+            // byte is the same).
+            for (int j = 0; j < kSubBlocks; ++j)
+                sc[j] |= static_cast<uint8_t>(static_cast<uint32_t>(nearest_int(iscale * mins[j])) << 4);
             le::store<uint16_t>(block + kDminOffset, f32_to_f16(max_min / q4scale));
         } else {
             le::store<uint16_t>(block + kDminOffset, f32_to_f16(0.f));
