@@ -1,9 +1,12 @@
 #include "core/error.h"
 #include "core/quant/iq4.h"
 #include "core/quant/mxfp4.h"
+#include "core/quant/q2_k.h"
 #include "core/quant/q3_k.h"
 #include "core/quant/q4_0_q5_0.h"
 #include "core/quant/q4_1_q5_1.h"
+#include "core/quant/q4_k.h"
+#include "core/quant/q5_k.h"
 #include "core/quant/q6_k.h"
 #include "core/quant/q8_0.h"
 #include "core/quant/quant.h"
@@ -25,6 +28,9 @@ const Kernel kKernels[] = {
     {GgmlType::MXFP4, quantize_mxfp4_scalar, quantize_mxfp4_simd, false},
     {GgmlType::TQ1_0, quantize_tq1_0_scalar, quantize_tq1_0_simd, false},
     {GgmlType::TQ2_0, quantize_tq2_0_scalar, quantize_tq2_0_simd, false},
+    {GgmlType::Q2_K, quantize_q2_k_scalar, quantize_q2_k_simd, false},
+    {GgmlType::Q4_K, quantize_q4_k_scalar, quantize_q4_k_simd, false},
+    {GgmlType::Q5_K, quantize_q5_k_scalar, quantize_q5_k_simd, false},
 };
 }  // namespace
 
