@@ -19,7 +19,7 @@ cmake --build build/native-asan -j "$jobs" --target test_unit ggufsmith >/dev/nu
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   build/native-asan/tests/test_unit
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  python3 tests/integration/cli_errors.py --cli build/native-asan/ggufsmith --shared "$(cd .. && pwd)/shared" \
+  python3 tests/integration/cli_errors.py --cli "$root/build/native-asan/ggufsmith" --shared "$(cd .. && pwd)/shared" \
   --work build/native-asan/it-errors
 
 if [ -x scripts/test-wasm.sh ]; then

@@ -49,6 +49,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True); ap.add_argument("--shared", required=True); ap.add_argument("--work", required=True)
     a = ap.parse_args()
+    # the CLI runs from the work directory below, so every path must be absolute
+    a.cli, a.shared, a.work = (os.path.abspath(x) for x in (a.cli, a.shared, a.work))
     shutil.rmtree(a.work, ignore_errors=True); os.makedirs(a.work)
     model = os.path.join(a.shared, "models", "dev-llama-spm")
     passed = failed = 0
