@@ -7,6 +7,7 @@
 #include "core/gguf/writer.h"
 #include "core/pipeline/execute.h"
 #include "core/plan/plan.h"
+#include "core/plan/profile.h"
 #include "native/cli.h"
 #include "native/file_io.h"
 
@@ -14,43 +15,96 @@ namespace gs::cli {
 namespace {
 struct ConvertArgs {
     std::string path, out;
-    GgmlType type = GgmlType::F16;
+    std::string type = "F16";  // -t: an ftype or built-in profile name
+    std::string profile_file;  // --profile
+    QuantOptions overrides;    // llama-quantize's override flags, applied over the profile
     bool dry_run = false, quiet = false;
 };
 
+GgmlType type_arg(const std::vector<std::string>& args, size_t& i) {
+    const std::string& opt = args[i];
+    const std::string& v = next_value(args, i);
+    auto t = type_from_name(v);
+    if (!t) throw UsageError{opt + ": unknown type '" + v + "'"};
+    return *t;
+}
+
+std::string quant_names() {
+    std::string s;
+    for (const auto& f : all_ftypes()) s += (s.empty() ? "" : " ") + std::string(f.name);
+    for (const auto& p : builtin_profile_names()) s += " " + p;
+    return s;
+}
+
 ConvertArgs parse(const std::vector<std::string>& args) {
     ConvertArgs a;
+    bool type_given = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& x = args[i];
         if (is_flag(x, "-o") || is_flag(x, "--output")) a.out = next_value(args, i);
         else if (is_flag(x, "-t") || is_flag(x, "--type")) {
-            const std::string& t = next_value(args, i);
-            auto ty = type_from_name(t);
-            if (!ty || (*ty != GgmlType::F32 && *ty != GgmlType::F16 && *ty != GgmlType::BF16))
-                throw UsageError{"unsupported type '" + t + "' (choose F32, F16 or BF16)"};
-            a.type = *ty;
-        } else if (is_flag(x, "--dry-run")) a.dry_run = true;
+            a.type = next_value(args, i);
+            if (!resolve_quant_name(a.type))
+                throw UsageError{"unknown type '" + a.type + "' (choose one of: " + quant_names() + ")"};
+            type_given = true;
+        } else if (is_flag(x, "--profile")) a.profile_file = next_value(args, i);
+        else if (is_flag(x, "--token-embedding-type")) a.overrides.token_embedding_type = type_arg(args, i);
+        else if (is_flag(x, "--output-tensor-type")) a.overrides.output_tensor_type = type_arg(args, i);
+        else if (is_flag(x, "--tensor-type")) {
+            const std::string& spec = next_value(args, i);
+            try {
+                a.overrides.tensor_types.push_back(parse_tensor_type_rule(spec));
+            } catch (const Error& e) {
+                throw UsageError{e.detail};
+            }
+        } else if (is_flag(x, "--pure")) a.overrides.pure = true;
+        else if (is_flag(x, "--leave-output-tensor")) a.overrides.leave_output_tensor = true;
+        else if (is_flag(x, "--dry-run")) a.dry_run = true;
         else if (is_flag(x, "-q") || is_flag(x, "--quiet")) a.quiet = true;
         else if (!x.empty() && x[0] == '-') throw UsageError{"unknown option " + x};
         else if (a.path.empty()) a.path = x;
         else throw UsageError{"more than one input path"};
     }
     if (a.path.empty()) throw UsageError{"convert needs a model folder"};
+    if (type_given && !a.profile_file.empty()) throw UsageError{"give either -t or --profile, not both"};
     return a;
 }
 
+std::string read_text_file(const std::string& path) {
+    auto r = native::open_file(path);
+    std::string s(static_cast<size_t>(r->size()), '\0');
+    if (!s.empty()) r->read(0, s.data(), s.size());
+    return s;
+}
+
+// The profile to plan with: -t's ftype/profile or --profile's file, then the command line's overrides on top
+// (its --tensor-type rules first, so they win under llama-quantize's first-match rule).
+Profile choose_profile(const ConvertArgs& a) {
+    Profile p = a.profile_file.empty() ? *resolve_quant_name(a.type)
+                                       : parse_profile(read_text_file(a.profile_file), a.profile_file);
+    const QuantOptions& o = a.overrides;
+    if (o.token_embedding_type) p.options.token_embedding_type = o.token_embedding_type;
+    if (o.output_tensor_type) p.options.output_tensor_type = o.output_tensor_type;
+    p.options.tensor_types.insert(p.options.tensor_types.begin(), o.tensor_types.begin(), o.tensor_types.end());
+    p.options.pure = p.options.pure || o.pure;
+    p.options.leave_output_tensor = p.options.leave_output_tensor || o.leave_output_tensor;
+    return p;
+}
+
 void print_plan(const Plan& plan, uint64_t file_size) {
-    std::printf("%-40s %-6s %-22s %12s  %s\n", "tensor", "type", "shape", "bytes", "why");
+    std::printf("%-40s %-8s %-22s %12s  %s\n", "tensor", "type", "shape", "bytes", "why");
     for (const auto& t : plan.tensors) {
         std::string shape;
         for (size_t i = 0; i < t.out.ne.size(); ++i) shape += (i ? " x " : "") + std::to_string(t.out.ne[i]);
-        std::printf("%-40s %-6s %-22s %12llu  %s\n", t.out.name.c_str(), type_name(t.out.type), shape.c_str(),
+        std::printf("%-40s %-8s %-22s %12llu  %s\n", t.out.name.c_str(), type_name(t.out.type), shape.c_str(),
                     static_cast<unsigned long long>(t.out.nbytes()), t.why.c_str());
     }
     const double bpw = plan.n_params() ? 8.0 * static_cast<double>(file_size) / static_cast<double>(plan.n_params()) : 0;
     std::printf("%zu tensors, %llu parameters, file size %llu bytes (%.2f MiB), %.2f bits per weight\n",
                 plan.tensors.size(), static_cast<unsigned long long>(plan.n_params()),
                 static_cast<unsigned long long>(file_size), static_cast<double>(file_size) / 1048576.0, bpw);
+    if (plan.n_fallback > 0) std::printf("%d tensor(s) needed a fallback type for their row length\n", plan.n_fallback);
+    if (plan.needs_imatrix()) std::printf("this quantization needs an importance matrix\n");
 }
 
 ProgressFn terminal_progress() {
@@ -74,14 +128,20 @@ int run_convert(const std::vector<std::string>& args) {
     auto folder = native::open_folder(a.path);
     ModelInput in = load_model_input(*folder);
     PlanOptions po;
-    po.out_type = a.type;
+    po.quant = choose_profile(a);
+    po.allow_unwritable = a.dry_run;
     Plan plan = build_plan(in, po);
     const uint64_t size = gguf_file_size(plan.kv, plan.infos());
     if (a.dry_run) {
         print_plan(plan, size);
         return kOk;
     }
-    if (a.out.empty()) a.out = in.name + "-" + type_name(a.type) + ".gguf";
+    if (plan.needs_imatrix())
+        for (const auto& t : plan.tensors)
+            if (t.requires_imatrix)
+                throw Error("", t.out.name, std::string("type ") + type_name(t.out.type) +
+                                                " needs an importance matrix, and none was given");
+    if (a.out.empty()) a.out = in.name + "-" + po.quant->name + ".gguf";
     for (const auto& f : folder->files())
         if (native::same_file(a.out, (native::is_directory(a.path) ? a.path + "/" : std::string()) + f) ||
             native::same_file(a.out, a.path))

@@ -5,6 +5,9 @@
 
 #include "core/arch/arch.h"
 #include "core/error.h"
+#include "core/plan/tensor_order.h"
+#include "core/plan/type_select.h"
+#include "core/quant/quant.h"
 #include "core/tokenizer/vocab.h"
 
 namespace gs {
@@ -26,6 +29,78 @@ uint64_t Plan::source_bytes(const Catalog& c) const {
     for (const auto& t : tensors) n += gs::source_bytes(t.source, c, t.out.ne.empty() ? 1 : t.out.ne[0], t.out.nrows());
     return n;
 }
+
+bool Plan::needs_imatrix() const {
+    for (const auto& t : tensors)
+        if (t.requires_imatrix) return true;
+    return false;
+}
+
+namespace {
+bool is_float_type(GgmlType t) { return t == GgmlType::F32 || t == GgmlType::F16 || t == GgmlType::BF16; }
+
+// The plain conversion handles a bare float ftype; overrides need llama-quantize's selection even there.
+bool plain_conversion(const PlanOptions& opt) {
+    if (!opt.quant) return true;
+    const QuantOptions& q = opt.quant->options;
+    return ftype_is_float(opt.quant->base) && !q.token_embedding_type && !q.output_tensor_type &&
+           q.tensor_types.empty() && !q.leave_output_tensor;
+}
+
+uint32_t kv_u32(const Metadata& kv, const std::string& key) {
+    const Value* v = find(kv, key);
+    return v ? static_cast<uint32_t>(v->as_u64()) : 0;
+}
+
+// What llama-quantize would know of the model after loading the GGUF we are about to describe.
+QuantModel quant_model_of(const ArchResult& a) {
+    QuantModel m;
+    m.n_layer = kv_u32(a.kv, a.arch + ".block_count");
+    m.n_head = kv_u32(a.kv, a.arch + ".attention.head_count");
+    m.n_head_kv = kv_u32(a.kv, a.arch + ".attention.head_count_kv");
+    if (!find(a.kv, a.arch + ".attention.head_count_kv")) m.n_head_kv = m.n_head;
+    m.n_expert = kv_u32(a.kv, a.arch + ".expert_count");
+    // llama.cpp's LLM_TYPE_70B: an 80-layer Llama with grouped-query attention
+    m.is_70b = a.arch == "llama" && m.n_layer == 80 && m.n_head != m.n_head_kv;
+    m.is_falcon = a.arch == "falcon";
+    return m;
+}
+
+// A tensor llama-quantize leaves alone keeps the type it has in the GGUF it reads: F32 for norms, else the
+// checkpoint's own float precision (lossless, like convert_hf_to_gguf.py --outtype auto).
+GgmlType kept_type(bool keep_f32, const TensorSource& s, const Catalog& c) {
+    if (keep_f32 || s.values || s.slices.empty()) return GgmlType::F32;
+    switch (c.tensors[s.slices[0].src].st.dtype) {
+        case Dtype::F32: return GgmlType::F32;
+        case Dtype::BF16: return GgmlType::BF16;
+        default: return GgmlType::F16;
+    }
+}
+
+// Chooses every tensor's type as llama-quantize would for the profile, and puts the tensors in its order.
+void assign_quant_types(Plan& p, const ArchResult& a, const Catalog& c, const PlanOptions& opt) {
+    const Profile& prof = *opt.quant;
+    std::vector<TensorShape> shapes;
+    for (const auto& t : a.tensors) shapes.push_back({t.name, t.ne});
+    const TypeSelection sel = select_types(quant_model_of(a), prof.base, prof.options, shapes);
+    p.n_fallback = sel.n_fallback;
+    for (size_t i = 0; i < p.tensors.size(); ++i) {
+        const TypeChoice& ch = sel.tensors[i];
+        TensorPlan& tp = p.tensors[i];
+        tp.out.type = ch.quantize ? ch.type : kept_type(a.tensors[i].keep_f32, tp.source, c);
+        tp.why = ch.why;
+        tp.requires_imatrix = ch.quantize && ch.requires_imatrix;
+        if (!opt.allow_unwritable && !is_float_type(tp.out.type) && !quant::find_kernel(tp.out.type))
+            throw Error("", tp.out.name,
+                        std::string("type ") + type_name(tp.out.type) + " (" + tp.why + ") cannot be written by ggufsmith yet");
+    }
+    std::vector<std::string> names;
+    for (const auto& t : p.tensors) names.push_back(t.out.name);
+    std::vector<TensorPlan> ordered;
+    for (size_t i : quantize_order(names)) ordered.push_back(std::move(p.tensors[i]));
+    p.tensors = std::move(ordered);
+}
+}  // namespace
 
 uint32_t llama_ftype_of(GgmlType t) {
     switch (t) {
@@ -68,8 +143,11 @@ std::string display_name(const std::string& folder) {
     return out;
 }
 
-Plan build_plan(const ModelInput& in, const PlanOptions& opt) {
-    if (opt.out_type != GgmlType::F32 && opt.out_type != GgmlType::F16 && opt.out_type != GgmlType::BF16)
+Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
+    PlanOptions opt = opt_in;
+    const bool plain = plain_conversion(opt);
+    if (plain && opt.quant) opt.out_type = ftype_info(opt.quant->base).default_type;
+    if (plain && !is_float_type(opt.out_type))
         throw Error(std::string("output type ") + type_name(opt.out_type) + " is not supported yet (F32, F16, BF16)");
     ArchResult a = map_architecture(in);
     Plan p;
@@ -90,6 +168,7 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt) {
         tp.why = t.keep_f32 ? "1-D/norm stays F32" : "output type";
         p.tensors.push_back(std::move(tp));
     }
+    if (!plain) assign_quant_types(p, a, in.catalog, opt);
 
     Metadata& kv = p.kv;
     set(kv, "general.architecture", Value::str(a.arch));
@@ -97,7 +176,7 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt) {
     set(kv, "general.name", Value::str(display_name(in.name)));
     set(kv, "general.size_label", Value::str(size_label(p.n_params())));
     for (auto& x : a.kv) set(kv, x.key, std::move(x.value));
-    set(kv, "general.file_type", Value::u32(llama_ftype_of(opt.out_type)));
+    set(kv, "general.file_type", Value::u32(plain ? llama_ftype_of(opt.out_type) : ftype_id(opt.quant->base)));
     set(kv, "general.quantization_version", Value::u32(2));
     for (auto& x : vocab_metadata(*in.folder, in.config)) set(kv, x.key, std::move(x.value));
     return p;

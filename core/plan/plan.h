@@ -1,12 +1,14 @@
 // The plan: every output tensor with its GGUF name, shape, type and source, plus all metadata, decided before a
 // single tensor byte is read. The GGUF header follows from it, so a dry run prints exactly what will be written.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/gguf/tensor_info.h"
 #include "core/gguf/value.h"
 #include "core/model/model_input.h"
+#include "core/plan/profile.h"
 #include "core/plan/tensor_source.h"
 
 namespace gs {
@@ -14,21 +16,28 @@ namespace gs {
 struct TensorPlan {
     GgufTensorInfo out;
     TensorSource source;
-    std::string why;  // how the type was chosen ("output type", "1-D/norm stays F32", ...)
+    std::string why;  // how the type was chosen ("output type", "1-D/norm stays F32", "attn_v: more bits", ...)
+    bool requires_imatrix = false;  // llama-quantize refuses this tensor's type without an importance matrix
 };
 
 struct Plan {
     std::string arch;
     Metadata kv;
     std::vector<TensorPlan> tensors;
+    int n_fallback = 0;  // tensors whose row length forced a fallback type
 
+    bool needs_imatrix() const;
     std::vector<GgufTensorInfo> infos() const;
     uint64_t n_params() const;
     uint64_t source_bytes(const Catalog& c) const;  // what the pipeline will read
 };
 
 struct PlanOptions {
-    GgmlType out_type = GgmlType::F16;  // F32, F16 or BF16
+    GgmlType out_type = GgmlType::F16;  // plain conversion (F32, F16 or BF16) when no quantization is asked for
+    // A llama-quantize ftype or profile: types chosen as llama-quantize would, tensors in its order. Wins over
+    // out_type; a bare F32/F16/BF16 ftype is the plain conversion.
+    std::optional<Profile> quant;
+    bool allow_unwritable = false;  // --dry-run: plan types ggufsmith cannot write yet instead of failing
 };
 
 Plan build_plan(const ModelInput& in, const PlanOptions& opt);
