@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Converts ../shared/models/dev-llama-spm to F32, F16 and BF16 with our CLI and compares every tensor (name, type,
-shape, sha256) and the architecture/tokenizer keys with the digests of llama.cpp's own conversions."""
+"""Converts ../shared/models/dev-llama-spm with our CLI — F32, F16, BF16 and every llama-quantize type in
+../shared/golden/models/dev-llama-spm, straight from safetensors in one pass — and compares every tensor (name,
+type, shape, sha256) and the architecture/tokenizer keys with the digests of llama.cpp's own outputs."""
 import argparse, os, subprocess, sys
 
 KEYS = ",".join([
@@ -15,6 +16,14 @@ KEYS = ",".join([
 ])
 CASES = [("F32", "ref.F32.json"), ("F16", "convert.f16.json"), ("BF16", "convert.bf16.json")]
 
+def quantize_cases(golden_dir):
+    """ref.<TYPE>.json made by llama-quantize without an imatrix (Q4_K_L is our profile of the same name)."""
+    out = []
+    for f in sorted(os.listdir(golden_dir)):
+        if f.startswith("ref.") and f.endswith(".json") and ".imatrix" not in f and f != "ref.F32.json":
+            out.append((f[4:-5], f))
+    return out
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True); ap.add_argument("--shared", required=True); ap.add_argument("--work", required=True)
@@ -23,7 +32,8 @@ def main():
     model = os.path.join(a.shared, "models", "dev-llama-spm")
     digest = os.path.join(a.shared, "tools", "ggufdigest.py")
     failed = 0
-    for t, ref in CASES:
+    cases = CASES + quantize_cases(os.path.join(a.shared, "golden", "models", "dev-llama-spm"))
+    for t, ref in cases:
         out = os.path.join(a.work, "dev-llama-spm-%s.gguf" % t)
         subprocess.run([a.cli, "convert", model, "-t", t, "-o", out, "--quiet"], check=True, stdout=subprocess.DEVNULL)
         r = subprocess.run([sys.executable, digest, "--compare", os.path.join(a.shared, "golden", "models", "dev-llama-spm", ref),
@@ -31,7 +41,7 @@ def main():
         print("%s vs %s: %s" % (t, ref, r.stdout.strip().replace("\n", "\n  ")))
         if r.returncode != 0: failed += 1
         os.remove(out)
-    print("%d passed, %d failed" % (len(CASES) - failed, failed))
+    print("%d passed, %d failed" % (len(cases) - failed, failed))
     sys.exit(1 if failed else 0)
 
 if __name__ == "__main__":
