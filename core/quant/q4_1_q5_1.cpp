@@ -1,4 +1,5 @@
 // Scalar Q4_1 and Q5_1, step by step as ggml's quantize_row_q{4,5}_1_ref and quantize_row_q{4,5}_1_impl.
+#include "core/quant/kquant_search.h"
 #include "core/quant/q4_1_q5_1.h"
 
 #include <algorithm>
@@ -37,76 +38,6 @@ void ref_block(const float* x, uint8_t* y) {
     else pack_q5(l, y + 4, y + 8);
 }
 
-// make_qkx3_quants(32, nmax, x, weights, L, &the_min, Laux, rmin = -0.9, rdelta = 0.05, nstep = 36, use_mad = false):
-// fits scale and min by weighted least squares over 37 candidate inverse scales. Returns the scale; *the_min gets
-// minus the (non-positive) minimum.
-float make_qkx3_quants(int nmax, const float* x, const float* weights, uint8_t* L, float* the_min) {
-    constexpr float rmin = -0.9f, rdelta = 0.05f;
-    constexpr int nstep = 36;
-    float min = x[0], max = x[0];
-    float sum_w = weights[0];
-    float sum_x = sum_w * x[0];
-    for (int i = 1; i < 32; ++i) {
-        if (x[i] < min) min = x[i];
-        if (x[i] > max) max = x[i];
-        const float w = weights[i];
-        sum_w += w;
-        sum_x += w * x[i];
-    }
-    if (min > 0) min = 0;
-    if (max <= min) {
-        std::fill(L, L + 32, uint8_t(0));
-        *the_min = -min;
-        return 0.f;
-    }
-    float iscale = nmax / (max - min);
-    float scale = 1 / iscale;
-    float best_mad = 0;
-    for (int i = 0; i < 32; ++i) {
-        const int l = nearest_int(iscale * (x[i] - min));
-        L[i] = static_cast<uint8_t>(std::max(0, std::min(nmax, l)));
-        float diff = scale * L[i] + min - x[i];
-        diff = diff * diff;
-        best_mad += weights[i] * diff;
-    }
-    uint8_t Laux[32];
-    for (int is = 0; is <= nstep; ++is) {
-        iscale = (rmin + rdelta * is + nmax) / (max - min);
-        float sum_l = 0, sum_l2 = 0, sum_xl = 0;
-        for (int i = 0; i < 32; ++i) {
-            const int l = std::max(0, std::min(nmax, nearest_int(iscale * (x[i] - min))));
-            Laux[i] = static_cast<uint8_t>(l);
-            const float w = weights[i];
-            sum_l += w * l;
-            sum_l2 += w * l * l;
-            sum_xl += w * l * x[i];
-        }
-        const float D = sum_w * sum_l2 - sum_l * sum_l;
-        if (D > 0) {
-            float this_scale = (sum_w * sum_xl - sum_x * sum_l) / D;
-            float this_min = (sum_l2 * sum_x - sum_l * sum_xl) / D;
-            if (this_min > 0) {
-                this_min = 0;
-                this_scale = sum_xl / sum_l2;
-            }
-            float mad = 0;
-            for (int i = 0; i < 32; ++i) {
-                float diff = this_scale * Laux[i] + this_min - x[i];
-                diff = diff * diff;
-                mad += weights[i] * diff;
-            }
-            if (mad < best_mad) {
-                std::copy(Laux, Laux + 32, L);
-                best_mad = mad;
-                scale = this_scale;
-                min = this_min;
-            }
-        }
-    }
-    *the_min = -min;
-    return scale;
-}
-
 template <int kNmax>
 void quantize(const float* src, void* dst, int64_t nrows, int64_t n_per_row, const float* imatrix) {
     constexpr int kBlockBytes = kNmax == 15 ? 20 : 24;
@@ -126,7 +57,9 @@ void quantize(const float* src, void* dst, int64_t nrows, int64_t n_per_row, con
             for (int j = 0; j < 32; ++j) weight[j] = qw[j] * std::sqrt(sigma2 + xb[j] * xb[j]);
             uint8_t L[32];
             float min;
-            const float d = make_qkx3_quants(kNmax, xb, weight, L, &min);
+            uint8_t Laux[32];
+            // ggml's quantize_row_q4_1_impl / q5_1_impl: the K-quant affine search on one 32-value block
+            const float d = make_qkx3_quants(32, kNmax, xb, weight, L, &min, Laux, -0.9f, 0.05f, 36, false);
             uint8_t* y = out + (r * nb + ib) * kBlockBytes;
             le::store<uint16_t>(y, f32_to_f16(d));
             le::store<uint16_t>(y + 2, f32_to_f16(-min));
