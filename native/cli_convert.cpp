@@ -13,7 +13,7 @@
 namespace gs::cli {
 namespace {
 struct ConvertArgs {
-    std::string path, out;
+    std::string path, out, force_arch;
     GgmlType type = GgmlType::F16;
     bool dry_run = false, quiet = false;
 };
@@ -29,7 +29,8 @@ ConvertArgs parse(const std::vector<std::string>& args) {
             if (!ty || (*ty != GgmlType::F32 && *ty != GgmlType::F16 && *ty != GgmlType::BF16))
                 throw UsageError{"unsupported type '" + t + "' (choose F32, F16 or BF16)"};
             a.type = *ty;
-        } else if (is_flag(x, "--dry-run")) a.dry_run = true;
+        } else if (is_flag(x, "--force-arch")) a.force_arch = next_value(args, i);
+        else if (is_flag(x, "--dry-run")) a.dry_run = true;
         else if (is_flag(x, "-q") || is_flag(x, "--quiet")) a.quiet = true;
         else if (!x.empty() && x[0] == '-') throw UsageError{"unknown option " + x};
         else if (a.path.empty()) a.path = x;
@@ -75,6 +76,7 @@ int run_convert(const std::vector<std::string>& args) {
     ModelInput in = load_model_input(*folder);
     PlanOptions po;
     po.out_type = a.type;
+    po.force_arch = a.force_arch;
     Plan plan = build_plan(in, po);
     const uint64_t size = gguf_file_size(plan.kv, plan.infos());
     if (a.dry_run) {

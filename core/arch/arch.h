@@ -23,7 +23,8 @@ struct ArchResult {
     std::vector<ArchTensor> tensors;  // in output order
 };
 
-ArchResult map_architecture(const ModelInput& in);
+// The class named by config.json's "architectures"[0], or force_arch when not empty (fine-tunes with odd names).
+ArchResult map_architecture(const ModelInput& in, const std::string& force_arch = "");
 std::vector<std::string> supported_architectures();
 
 // config.json helpers shared by architectures: a required / optional number, with errors naming config.json.

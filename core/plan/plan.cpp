@@ -71,7 +71,7 @@ std::string display_name(const std::string& folder) {
 Plan build_plan(const ModelInput& in, const PlanOptions& opt) {
     if (opt.out_type != GgmlType::F32 && opt.out_type != GgmlType::F16 && opt.out_type != GgmlType::BF16)
         throw Error(std::string("output type ") + type_name(opt.out_type) + " is not supported yet (F32, F16, BF16)");
-    ArchResult a = map_architecture(in);
+    ArchResult a = map_architecture(in, opt.force_arch);
     Plan p;
     p.arch = a.arch;
     for (auto& t : a.tensors) {

@@ -29,6 +29,7 @@ struct Plan {
 
 struct PlanOptions {
     GgmlType out_type = GgmlType::F16;  // F32, F16 or BF16
+    std::string force_arch;             // a Hugging Face class name overriding config.json's "architectures"
 };
 
 Plan build_plan(const ModelInput& in, const PlanOptions& opt);
