@@ -21,6 +21,7 @@ struct ArchResult {
     std::string arch;       // general.architecture ("llama")
     Metadata kv;            // `<arch>.*` keys
     std::vector<ArchTensor> tensors;  // in output order
+    Metadata vocab_kv;      // tokenizer.* keys a family's set_vocab adds after the vocabulary (Gemma's space prefix)
 };
 
 // The class named by config.json's "architectures"[0], or force_arch when not empty (fine-tunes with odd names).

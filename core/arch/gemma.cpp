@@ -45,18 +45,26 @@ TensorWalk gemma_walk(const std::string& arch, uint64_t n_layer, bool qk_norm) {
     return w;
 }
 
+bool has_file(const ModelInput& in, const char* name) {
+    for (const auto& f : in.folder->files())
+        if (f == name) return true;
+    return false;
+}
+
+// Gemma's set_vocab reads tokenizer.model and then turns llama.cpp's SentencePiece space prefix off.
+void no_space_prefix(const ModelInput& in, ArchResult& r) {
+    if (has_file(in, "tokenizer.model")) set(r.vocab_kv, "tokenizer.ggml.add_space_prefix", Value::boolean(false));
+}
+
 // Gemma3Model drops token_embd rows beyond the tokenizer's real vocabulary (the checkpoints pad the embedding).
 uint64_t gemma3_real_vocab(const ModelInput& in) {
-    for (const auto& f : in.folder->files())
-        if (f == "tokenizer.model") return config_has(in.config, "vocab_size") ? config_u64(in.config, "vocab_size") : 0;
-    for (const auto& f : in.folder->files())
-        if (f == "tokenizer.json") {
-            const auto j = read_json_file(*in.folder, "tokenizer.json");
-            if (!j.contains("model") || !j["model"].contains("vocab") || !j["model"]["vocab"].is_object()) return 0;
-            const uint64_t added = j.contains("added_tokens") && j["added_tokens"].is_array() ? j["added_tokens"].size() : 0;
-            return j["model"]["vocab"].size() + added;
-        }
-    return 0;
+    if (has_file(in, "tokenizer.model"))
+        return config_has(in.config, "vocab_size") ? config_u64(in.config, "vocab_size") : 0;
+    if (!has_file(in, "tokenizer.json")) return 0;
+    const auto j = read_json_file(*in.folder, "tokenizer.json");
+    if (!j.contains("model") || !j["model"].contains("vocab") || !j["model"]["vocab"].is_object()) return 0;
+    const uint64_t added = j.contains("added_tokens") && j["added_tokens"].is_array() ? j["added_tokens"].size() : 0;
+    return j["model"]["vocab"].size() + added;
 }
 }  // namespace
 
@@ -80,6 +88,7 @@ ArchResult map_gemma2(const ModelInput& in) {
     set_f32(r.kv, p + "final_logit_softcapping", config_num(c, "final_logit_softcapping"));
     set_u32(r.kv, p + "attention.sliding_window", config_u64(c, "sliding_window"));
     r.tensors = walk_tensors(in, gemma_walk(r.arch, h.n_layer, false));
+    no_space_prefix(in, r);
     return r;
 }
 
@@ -118,6 +127,7 @@ ArchResult map_gemma3(const ModelInput& in) {
             t.ne[1] = n_vocab;
             t.source.slices[0].rows = n_vocab;
         }
+    no_space_prefix(in, r);
     return r;
 }
 

@@ -87,7 +87,7 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt) {
         }
         tp.source = std::move(t.source);
         tp.out.type = t.keep_f32 ? GgmlType::F32 : opt.out_type;
-        tp.why = t.keep_f32 ? "1-D/norm stays F32" : "output type";
+        tp.why = t.keep_f32 ? "stays F32 (1-D/norm/bias/router)" : "output type";
         p.tensors.push_back(std::move(tp));
     }
 
@@ -100,6 +100,7 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt) {
     set(kv, "general.file_type", Value::u32(llama_ftype_of(opt.out_type)));
     set(kv, "general.quantization_version", Value::u32(2));
     for (auto& x : vocab_metadata(*in.folder, in.config)) set(kv, x.key, std::move(x.value));
+    for (auto& x : a.vocab_kv) set(kv, x.key, std::move(x.value));
     return p;
 }
 

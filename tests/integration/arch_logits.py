@@ -30,6 +30,9 @@ import models  # noqa: E402
 import st_write  # noqa: E402
 
 TOL = 1e-3
+# This fixture's config.json names an unknown fine-tune class: converting it must fail without --force-arch and
+# succeed with it.
+FORCED = {"qwen3": ("MyQwen3FinetuneForCausalLM", "Qwen3ForCausalLM")}
 
 
 def make_folder(arch, root, tok_dir):
@@ -81,12 +84,24 @@ def main():
         arch = make()
         if only and arch.name not in only:
             continue
+        force = []
+        if arch.name in FORCED:
+            arch.config["architectures"] = [FORCED[arch.name][0]]
+            force = ["--force-arch", FORCED[arch.name][1]]
         folder, W = make_folder(arch, a.work, tok_dir)
         ref = arch.forward(W, models.PROMPT)
         other = arch.forward(W, models.PROMPT[:-1] + [models.PROMPT[-1] + 1])
         spread = np.abs(other - ref).max() / np.abs(ref).max()
         gguf = os.path.join(a.work, arch.name + ".F32.gguf")
-        r = subprocess.run([a.cli, "convert", folder, "-t", "F32", "-o", gguf, "--quiet"], capture_output=True, text=True)
+        if force:
+            r = subprocess.run([a.cli, "convert", folder, "-t", "F32", "-o", gguf, "--quiet"], capture_output=True, text=True)
+            check(r.returncode == 1 and "not supported" in r.stderr and "--force-arch" in r.stderr,
+                  "%-9s %s refused without --force-arch (%s)" % (arch.name, FORCED[arch.name][0], r.stderr.strip()[:90]))
+            r = subprocess.run([a.cli, "convert", folder, "-o", gguf, "--force-arch", "NotAClass"], capture_output=True, text=True)
+            check(r.returncode == 1 and "NotAClass" in r.stderr and FORCED[arch.name][1] in r.stderr,
+                  "%-9s --force-arch NotAClass refused, listing the supported classes" % arch.name)
+        r = subprocess.run([a.cli, "convert", folder, "-t", "F32", "-o", gguf, "--quiet"] + force,
+                           capture_output=True, text=True)
         if r.returncode != 0:
             check(False, "%-9s convert failed: %s" % (arch.name, (r.stderr or r.stdout).strip()))
             continue
