@@ -18,7 +18,7 @@ add_test(NAME integration:llama-cpp-tinystories
                  --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-llama)
 set_tests_properties(integration:llama-cpp-tinystories PROPERTIES TIMEOUT 900)
 
-# Every non-llama architecture: tiny random-weight checkpoints converted to F32 and run in real llama.cpp, last-token
+# Every architecture family (and Llama 3 rope scaling): tiny random-weight checkpoints converted to F32 and run in real llama.cpp, last-token
 # logits against a numpy reference forward pass (tests/integration/arch_logits.py). Needs numpy: Debian's
 # python3-numpy serves /usr/bin/python3, which need not be the python3 found above (pyenv), so pick an interpreter
 # that imports numpy; -DGS_NUMPY_PYTHON=... overrides. Also needs `npm ci` in tests/js like the test above.

@@ -249,8 +249,10 @@ void text_model_keys(Metadata& kv, const std::string& arch, const nlohmann::json
                 as_u64(rope["original_max_position_embeddings"], "original_max_position_embeddings"));
     } else if (rope_type == "su" || rope_type == "longrope") {
         set(kv, p + "rope.scaling.type", Value::str("longrope"));
-    } else if (!rope_type.empty() && rope_type != "default" && rope_type != "dynamic") {
-        // llama3 needs a generated rope_freqs tensor, which no family here writes yet: refuse rather than ignore it
+    } else if (!rope_type.empty() && rope_type != "default" && rope_type != "dynamic" && rope_type != "llama3" &&
+               rope_type != "Llama3") {
+        // llama3 is the llama family's generated rope_freqs tensor; anything else the converter would only warn
+        // about, leaving a GGUF with wrong positions: refuse it
         throw Error("config.json", "", "rope scaling type \"" + rope_type + "\" is not supported yet");
     }
     const nlohmann::json* theta = rope.contains("rope_theta") && !rope["rope_theta"].is_null()

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Every supported non-llama architecture, end to end in REAL llama.cpp, against a numpy reference forward pass.
+"""Every supported architecture family (plus Llama 3 rope scaling), end to end in REAL llama.cpp, against a numpy reference forward pass.
 
 For each architecture of arch/models.py: generate a tiny random-weight Hugging Face folder (config.json,
 model.safetensors written by arch/st_write.py, the tinystories-656k tokenizer with vocab_size 2048), convert it

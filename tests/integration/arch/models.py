@@ -6,7 +6,7 @@ activations stay O(1) and the logits are well spread; the reference runs in floa
 (BF16 tensors are rounded before the reference sees them)."""
 import numpy as np
 
-from nn import attention, gelu_tanh, layer_norm, linear, moe, rms_norm, rope, silu, swiglu
+from nn import attention, gelu_tanh, layer_norm, linear, llama3_inv_freq, moe, rms_norm, rope, swiglu
 
 VOCAB = 2048
 PROMPT = [1, 147, 201, 282, 215, 286, 598, 1662, 356, 499, 826, 1363]
@@ -92,7 +92,7 @@ def make_weights(tensors, rng):
 # ---- forward -------------------------------------------------------------------------------------------------
 
 def decoder(W, c, ids, *, norm_offset=0.0, embed_scale=None, qkv_bias=False, qk_norm=False, post_norms=False,
-            rope_theta_of=None, attn_scale=None, attn_softcap=None, mlp=None, final_softcap=None):
+            rope_theta_of=None, attn_scale=None, attn_softcap=None, mlp=None, final_softcap=None, inv_freq=None):
     """A llama-style decoder: embed, per layer pre-norm attention + pre-norm MLP with residuals, final norm, lm_head.
     post_norms (Gemma 2/3): post_attention_layernorm after attention, pre/post_feedforward_layernorm around the MLP.
     rope_theta_of(layer) -> theta or None (no rotary on that layer)."""
@@ -116,7 +116,7 @@ def decoder(W, c, ids, *, norm_offset=0.0, embed_scale=None, qkv_bias=False, qk_
             k = norm(k, p + "self_attn.k_norm.weight")
         theta = rope_theta_of(i) if rope_theta_of else c["rope_theta"]
         if theta is not None:
-            q, k = rope(q, pos, theta), rope(k, pos, theta)
+            q, k = rope(q, pos, theta, inv=inv_freq), rope(k, pos, theta, inv=inv_freq)
         a = attention(q, k, v, attn_scale if attn_scale else hd ** -0.5, attn_softcap)
         a = linear(a, W[p + "self_attn.o_proj.weight"])
         if post_norms:
@@ -155,6 +155,19 @@ class Arch:
 
     def forward(self, W, ids):
         return self.forward_fn(self, W, ids)
+
+
+def llama3():
+    # Llama 3.1 rope scaling: the converter writes it as a generated rope_freqs tensor. A small original context
+    # (64) puts the 8 wavelengths of head_dim 16 on every branch (kept, ramp, divided by factor) and makes the
+    # scaling visible at 12 positions. The converter reads original_max_position_embeddings from the top level of
+    # config.json (default 8192), transformers from rope_scaling: both say 64 here.
+    c = base_config("LlamaForCausalLM", "llama", rope_theta=500000.0, original_max_position_embeddings=64,
+                    rope_scaling={"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                                  "original_max_position_embeddings": 64, "rope_type": "llama3"})
+    inv = llama3_inv_freq(c["rope_theta"], head_dim(c), 8.0, 1.0, 4.0, 64)
+    return Arch("llama3", "F32", c, llama_tensors(c, "F32"),
+                lambda a, W, ids: decoder(W, c, ids, mlp=swiglu_mlp, inv_freq=inv))
 
 
 def qwen2():
@@ -345,4 +358,4 @@ def gpt2():
     return Arch("gpt2", "F32", c, t, forward)
 
 
-ALL = [qwen2, qwen3, mixtral, qwen2moe, qwen3moe, smollm3, gemma2, gemma3, phi3, gpt2]
+ALL = [llama3, qwen2, qwen3, mixtral, qwen2moe, qwen3moe, smollm3, gemma2, gemma3, phi3, gpt2]

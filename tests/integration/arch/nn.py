@@ -20,10 +20,23 @@ def linear(x, w, b=None):
     return y if b is None else y + b
 
 
-def rope(x, pos, theta, rot_dim=None):
+def rope_inv_freq(theta, d):
+    return 1.0 / (theta ** (np.arange(0, d, 2, dtype=np.float64) / d))
+
+
+def llama3_inv_freq(theta, d, factor, low, high, old_ctx):
+    """transformers' _compute_llama3_parameters: long wavelengths slowed down by `factor`, a smooth ramp between."""
+    inv = rope_inv_freq(theta, d)
+    wavelen = 2 * np.pi / inv
+    smooth = (old_ctx / wavelen - low) / (high - low)
+    mid = (1 - smooth) * inv / factor + smooth * inv
+    return np.where(wavelen < old_ctx / high, inv, np.where(wavelen > old_ctx / low, inv / factor, mid))
+
+
+def rope(x, pos, theta, rot_dim=None, inv=None):
     """transformers' rotate_half rotary embedding on [T, H, D]: pairs (i, i + rot/2), inv_freq = theta^(-2i/rot)."""
     d = x.shape[-1] if rot_dim is None else rot_dim
-    inv = 1.0 / (theta ** (np.arange(0, d, 2, dtype=np.float64) / d))
+    inv = rope_inv_freq(theta, d) if inv is None else inv
     ang = np.outer(pos, inv)                          # [T, d/2]
     cos = np.concatenate([np.cos(ang)] * 2, -1)[:, None, :]
     sin = np.concatenate([np.sin(ang)] * 2, -1)[:, None, :]
