@@ -14,7 +14,7 @@
 namespace gs::cli {
 namespace {
 struct ConvertArgs {
-    std::string path, out;
+    std::string path, out, force_arch;
     std::string type = "F16";  // -t: an ftype or built-in profile name
     std::string profile_file;  // --profile
     QuantOptions overrides;    // llama-quantize's override flags, applied over the profile
@@ -59,6 +59,7 @@ ConvertArgs parse(const std::vector<std::string>& args) {
             }
         } else if (is_flag(x, "--pure")) a.overrides.pure = true;
         else if (is_flag(x, "--leave-output-tensor")) a.overrides.leave_output_tensor = true;
+        else if (is_flag(x, "--force-arch")) a.force_arch = next_value(args, i);
         else if (is_flag(x, "--dry-run")) a.dry_run = true;
         else if (is_flag(x, "-q") || is_flag(x, "--quiet")) a.quiet = true;
         else if (!x.empty() && x[0] == '-') throw UsageError{"unknown option " + x};
@@ -130,6 +131,7 @@ int run_convert(const std::vector<std::string>& args) {
     PlanOptions po;
     po.quant = choose_profile(a);
     po.allow_unwritable = a.dry_run;
+    po.force_arch = a.force_arch;
     Plan plan = build_plan(in, po);
     const uint64_t size = gguf_file_size(plan.kv, plan.infos());
     if (a.dry_run) {

@@ -17,3 +17,20 @@ add_test(NAME integration:llama-cpp-tinystories
          COMMAND ${Python3_EXECUTABLE} ${GS_IT}/llama_cpp_run.py --cli ${GS_CLI} --shared ${GGUFSMITH_SHARED_DIR}
                  --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-llama)
 set_tests_properties(integration:llama-cpp-tinystories PROPERTIES TIMEOUT 900)
+
+# Every architecture family (and Llama 3 rope scaling): tiny random-weight checkpoints converted to F32 and run in real llama.cpp, last-token
+# logits against a numpy reference forward pass (tests/integration/arch_logits.py). Needs numpy: Debian's
+# python3-numpy serves /usr/bin/python3, which need not be the python3 found above (pyenv), so pick an interpreter
+# that imports numpy; -DGS_NUMPY_PYTHON=... overrides. Also needs `npm ci` in tests/js like the test above.
+if(NOT GS_NUMPY_PYTHON)
+    execute_process(COMMAND ${Python3_EXECUTABLE} -c "import numpy" RESULT_VARIABLE gs_numpy_rc OUTPUT_QUIET ERROR_QUIET)
+    if(gs_numpy_rc EQUAL 0 OR NOT EXISTS /usr/bin/python3)
+        set(GS_NUMPY_PYTHON ${Python3_EXECUTABLE})
+    else()
+        set(GS_NUMPY_PYTHON /usr/bin/python3)
+    endif()
+endif()
+add_test(NAME integration:arch-logits
+         COMMAND ${GS_NUMPY_PYTHON} ${GS_IT}/arch_logits.py --cli ${GS_CLI} --shared ${GGUFSMITH_SHARED_DIR}
+                 --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-arch)
+set_tests_properties(integration:arch-logits PROPERTIES TIMEOUT 900)

@@ -21,9 +21,11 @@ struct ArchResult {
     std::string arch;       // general.architecture ("llama")
     Metadata kv;            // `<arch>.*` keys
     std::vector<ArchTensor> tensors;  // in output order
+    Metadata vocab_kv;      // tokenizer.* keys a family's set_vocab adds after the vocabulary (Gemma's space prefix)
 };
 
-ArchResult map_architecture(const ModelInput& in);
+// The class named by config.json's "architectures"[0], or force_arch when not empty (fine-tunes with odd names).
+ArchResult map_architecture(const ModelInput& in, const std::string& force_arch = "");
 std::vector<std::string> supported_architectures();
 
 // config.json helpers shared by architectures: a required / optional number, with errors naming config.json.

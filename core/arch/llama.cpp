@@ -1,116 +1,90 @@
-// Llama (and Mistral, same layout): tensor names, the q/k row permutation and the llama.* keys, as llama.cpp's
-// convert_hf_to_gguf.py writes them.
+// Llama-style models as convert_hf_to_gguf.py's LlamaModel writes them: q/k rows permuted for llama.cpp's
+// adjacent-pair rotary, Mixtral's per-expert w1/w2/w3 stacked into ffn_gate/down/up_exps, Llama 3's rope_freqs.
 #include "core/arch/llama.h"
 
-#include <regex>
+#include <cmath>
 
+#include "core/arch/common.h"
 #include "core/error.h"
 
 namespace gs {
 namespace {
-struct NameRule {
-    const char* hf_suffix;  // after "model.layers.N."
-    const char* gguf;       // after "blk.N."
-};
-const NameRule kLayerRules[] = {
-    {"input_layernorm.weight", "attn_norm.weight"},
-    {"self_attn.q_proj.weight", "attn_q.weight"},
-    {"self_attn.k_proj.weight", "attn_k.weight"},
-    {"self_attn.v_proj.weight", "attn_v.weight"},
-    {"self_attn.o_proj.weight", "attn_output.weight"},
-    {"post_attention_layernorm.weight", "ffn_norm.weight"},
-    {"mlp.gate_proj.weight", "ffn_gate.weight"},
-    {"mlp.up_proj.weight", "ffn_up.weight"},
-    {"mlp.down_proj.weight", "ffn_down.weight"},
-};
-
-bool is_norm(const std::string& n) {
-    static const std::string suffix = "_norm.weight";
-    return n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
+// LlamaModel.generate_extra_tensors for rope_type llama3: one scale per rotary frequency, in float32 like torch.
+std::vector<float> llama3_rope_factors(const nlohmann::json& c, const nlohmann::json& rope, uint64_t dim) {
+    auto num = [&](const char* k, double def) { return rope.contains(k) && rope[k].is_number() ? rope[k].get<double>() : def; };
+    const float base = static_cast<float>(num("rope_theta", c.contains("rope_theta") ? config_num(c, "rope_theta") : 10000.0));
+    const float factor = static_cast<float>(num("factor", 8.0));
+    const float low = static_cast<float>(num("low_freq_factor", 1.0));
+    const float high = static_cast<float>(num("high_freq_factor", 4.0));
+    const float old_ctx = static_cast<float>(
+        c.contains("original_max_position_embeddings") ? config_num(c, "original_max_position_embeddings") : 8192.0);
+    const float low_wavelen = old_ctx / low, high_wavelen = old_ctx / high;
+    std::vector<float> f;
+    for (uint64_t i = 0; i < dim; i += 2) {
+        const float freq = 1.0f / std::pow(base, static_cast<float>(i) / static_cast<float>(dim));
+        const float wavelen = static_cast<float>(2 * M_PI) / freq;
+        if (wavelen < high_wavelen) f.push_back(1.0f);
+        else if (wavelen > low_wavelen) f.push_back(factor);
+        else {
+            const float smooth = (old_ctx / wavelen - low) / (high - low);
+            f.push_back(1.0f / ((1.0f - smooth) / factor + smooth));
+        }
+    }
+    return f;
 }
 
-std::vector<uint64_t> ggml_order(const std::vector<uint64_t>& shape) { return {shape.rbegin(), shape.rend()}; }
+ArchResult map_llama_like(const ModelInput& in, const std::string& arch) {
+    const auto& c = in.config;
+    const Heads h = config_heads(c);
+    ArchResult r;
+    r.arch = arch;
+    text_model_keys(r.kv, arch, c);
 
-float config_f32(const nlohmann::json& c, const char* key) {
-    auto it = c.find(key);
-    if (!it->is_number()) throw Error("config.json", "", std::string("\"") + key + "\" must be a number");
-    return it->get<float>();
+    // rope_scaling {"rope_type": "llama3"} is a generated tensor, written before the checkpoint's tensors
+    nlohmann::json rope = nlohmann::json::object();
+    if (auto v = config_find(c, {"rope_parameters", "rope_scaling"}); v && v->is_object()) rope = *v;
+    if (rope.contains("full_attention")) rope = rope["full_attention"];
+    const std::string rope_type = rope.value("rope_type", rope.value("type", std::string()));
+    if (rope_type == "llama3" || rope_type == "Llama3") {
+        ArchTensor f;
+        f.name = "rope_freqs.weight";
+        f.source.values = std::make_shared<const std::vector<float>>(llama3_rope_factors(c, rope, h.head_dim));
+        f.ne = {f.source.values->size()};
+        f.keep_f32 = true;
+        r.tensors.push_back(std::move(f));
+    }
+
+    TensorWalk w;
+    w.arch = arch;
+    w.n_layer = h.n_layer;
+    w.globals = llama_global_rules();
+    w.layer = llama_layer_rules();
+    w.layer.push_back({"block_sparse_moe.gate", "ffn_gate_inp"});
+    w.drop = {".rotary_emb.inv_freq"};
+    w.lm_head_fills_missing_embd = true;
+    if (config_has(c, "num_local_experts")) {
+        w.experts.container = "block_sparse_moe.experts";
+        w.experts.parts = {{"w1", "ffn_gate_exps"}, {"w2", "ffn_down_exps"}, {"w3", "ffn_up_exps"}};
+        w.experts.n_expert = config_u64(c, "num_local_experts");
+    }
+    const auto q_heads = static_cast<uint32_t>(h.n_head), k_heads = static_cast<uint32_t>(h.n_head_kv);
+    w.transform = [=](const std::string& hf, ArchTensor& t) {
+        auto ends = [&](const char* s) { return hf.size() >= std::string(s).size() && hf.compare(hf.size() - std::string(s).size(), std::string::npos, s) == 0; };
+        if (ends("q_proj.weight") || ends("q_proj.bias")) t.source.permute_heads = q_heads;
+        if (ends("k_proj.weight") || ends("k_proj.bias")) t.source.permute_heads = k_heads;
+    };
+    for (auto& t : walk_tensors(in, w)) r.tensors.push_back(std::move(t));
+
+    uint64_t vocab = config_has(c, "vocab_size") ? config_u64(c, "vocab_size") : 0;
+    for (const auto& t : r.tensors)
+        if (vocab == 0 && t.name == "token_embd.weight" && t.ne.size() == 2) vocab = t.ne[1];
+    set_u32(r.kv, arch + ".vocab_size", vocab);
+    set_u32(r.kv, arch + ".rope.dimension_count", h.head_dim);
+    return r;
 }
 }  // namespace
 
-ArchResult map_llama(const ModelInput& in) {
-    const auto& c = in.config;
-    ArchResult r;
-    r.arch = "llama";
-    const uint64_t n_layer = config_u64(c, "num_hidden_layers");
-    const uint64_t n_embd = config_u64(c, "hidden_size");
-    const uint64_t n_head = config_u64(c, "num_attention_heads");
-    const uint64_t n_head_kv = config_has(c, "num_key_value_heads") ? config_u64(c, "num_key_value_heads") : n_head;
-    if (n_head == 0 || n_head_kv == 0 || n_head % n_head_kv != 0)
-        throw Error("config.json", "", "num_attention_heads must be a positive multiple of num_key_value_heads");
-    const uint64_t head_dim = config_has(c, "head_dim") ? config_u64(c, "head_dim") : n_embd / n_head;
-
-    auto& kv = r.kv;
-    set(kv, "llama.block_count", Value::u32(static_cast<uint32_t>(n_layer)));
-    if (config_has(c, "max_position_embeddings"))
-        set(kv, "llama.context_length", Value::u32(static_cast<uint32_t>(config_u64(c, "max_position_embeddings"))));
-    set(kv, "llama.embedding_length", Value::u32(static_cast<uint32_t>(n_embd)));
-    if (config_has(c, "intermediate_size"))
-        set(kv, "llama.feed_forward_length", Value::u32(static_cast<uint32_t>(config_u64(c, "intermediate_size"))));
-    set(kv, "llama.attention.head_count", Value::u32(static_cast<uint32_t>(n_head)));
-    set(kv, "llama.attention.head_count_kv", Value::u32(static_cast<uint32_t>(n_head_kv)));
-    if (config_has(c, "rope_theta")) set(kv, "llama.rope.freq_base", Value::f32(config_f32(c, "rope_theta")));
-    if (config_has(c, "rms_norm_eps"))
-        set(kv, "llama.attention.layer_norm_rms_epsilon", Value::f32(config_f32(c, "rms_norm_eps")));
-    uint64_t vocab = config_has(c, "vocab_size") ? config_u64(c, "vocab_size") : 0;
-    const uint64_t rope_dim = head_dim;
-
-    // Tensors, in the converter's order: each shard, names sorted (safetensors' keys() order).
-    const std::regex layer_re(R"(^model\.layers\.(\d+)\.(.+)$)");
-    const auto& cat = in.catalog;
-    std::vector<size_t> order(cat.tensors.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        const auto& x = cat.tensors[a];
-        const auto& y = cat.tensors[b];
-        return x.file != y.file ? x.file < y.file : x.st.name < y.st.name;
-    });
-    const bool has_embed = cat.find("model.embed_tokens.weight") != nullptr;
-    for (size_t i : order) {
-        const auto& t = cat.tensors[i].st;
-        ArchTensor a;
-        a.source = whole(cat, i);
-        a.ne = ggml_order(t.shape);
-        std::smatch m;
-        if (t.name == "model.embed_tokens.weight") {
-            a.name = "token_embd.weight";
-        } else if (t.name == "model.norm.weight") {
-            a.name = "output_norm.weight";
-        } else if (t.name == "lm_head.weight") {
-            // A checkpoint that ties its embeddings but stores them only as lm_head (TinyStories does) would
-            // otherwise give a GGUF without token_embd, which llama.cpp refuses to load.
-            a.name = has_embed ? "output.weight" : "token_embd.weight";
-        } else if (std::regex_match(t.name, m, layer_re)) {
-            const uint64_t layer = std::stoull(m[1].str());
-            if (layer >= n_layer)
-                throw Error(cat.files[cat.tensors[i].file].name, t.name,
-                            "layer index is beyond num_hidden_layers = " + std::to_string(n_layer));
-            const std::string rest = m[2].str();
-            if (rest == "self_attn.rotary_emb.inv_freq") continue;  // recomputed by llama.cpp
-            for (const auto& rule : kLayerRules)
-                if (rest == rule.hf_suffix) a.name = "blk." + m[1].str() + "." + rule.gguf;
-            if (rest == "self_attn.q_proj.weight") a.source.permute_heads = static_cast<uint32_t>(n_head);
-            if (rest == "self_attn.k_proj.weight") a.source.permute_heads = static_cast<uint32_t>(n_head_kv);
-        }
-        if (a.name.empty())
-            throw Error(cat.files[cat.tensors[i].file].name, t.name, "tensor not recognised for architecture llama");
-        a.keep_f32 = t.shape.size() <= 1 || is_norm(a.name);
-        if (a.name == "token_embd.weight" && vocab == 0 && !t.shape.empty()) vocab = t.shape[0];
-        r.tensors.push_back(std::move(a));
-    }
-    set(kv, "llama.vocab_size", Value::u32(static_cast<uint32_t>(vocab)));
-    set(kv, "llama.rope.dimension_count", Value::u32(static_cast<uint32_t>(rope_dim)));
-    return r;
-}
+ArchResult map_llama(const ModelInput& in) { return map_llama_like(in, "llama"); }
+ArchResult map_smollm3(const ModelInput& in) { return map_llama_like(in, "smollm3"); }
 
 }  // namespace gs

@@ -2,6 +2,8 @@
 #include "core/arch/arch.h"
 
 namespace gs {
-// LlamaForCausalLM and MistralForCausalLM.
+// LlamaForCausalLM, MistralForCausalLM, MixtralForCausalLM (llama + stacked experts) and SmolLM3ForCausalLM
+// (llama layout under the smollm3 architecture name).
 ArchResult map_llama(const ModelInput& in);
+ArchResult map_smollm3(const ModelInput& in);
 }

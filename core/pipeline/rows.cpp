@@ -46,8 +46,7 @@ void decode_to_f32(Dtype src, const uint8_t* in, float* out, size_t n) {
 void add_in_precision(Dtype src, float* v, size_t n, float add) {
     for (size_t i = 0; i < n; ++i) {
         float y = v[i] + add;
-        if (src == Dtype::BF16) y = bf16_to_f32(f32_to_bf16(y));
-        else if (src == Dtype::F16) y = f16_to_f32(f32_to_f16(y));
+        if (src == Dtype::F16) y = f16_to_f32(f32_to_f16(y));
         v[i] = y;
     }
 }

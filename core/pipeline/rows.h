@@ -14,8 +14,8 @@ bool is_passthrough(Dtype src, GgmlType out);
 // Converts n little-endian source elements to f32. Throws gs::Error for dtypes that are not floats.
 void decode_to_f32(Dtype src, const uint8_t* in, float* out, size_t n);
 
-// Adds `add` to n values and rounds each result back to the source precision (BF16/F16), as torch does when the
-// converter adds in the checkpoint's dtype.
+// Adds `add` to n values as the converter does: it first upcasts every dtype but F16/F32 to F32, so F16 sums are
+// rounded back to F16 (torch adds in the tensor's dtype) while BF16 sums stay exact in F32.
 void add_in_precision(Dtype src, float* v, size_t n, float add);
 
 // Encodes nrows rows of f32 into the output type (F32/F16/BF16 or a quantized type).

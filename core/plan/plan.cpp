@@ -149,7 +149,7 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
     if (plain && opt.quant) opt.out_type = ftype_info(opt.quant->base).default_type;
     if (plain && !is_float_type(opt.out_type))
         throw Error(std::string("output type ") + type_name(opt.out_type) + " is not supported yet (F32, F16, BF16)");
-    ArchResult a = map_architecture(in);
+    ArchResult a = map_architecture(in, opt.force_arch);
     Plan p;
     p.arch = a.arch;
     for (auto& t : a.tensors) {
@@ -165,7 +165,7 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
         }
         tp.source = std::move(t.source);
         tp.out.type = t.keep_f32 ? GgmlType::F32 : opt.out_type;
-        tp.why = t.keep_f32 ? "1-D/norm stays F32" : "output type";
+        tp.why = t.keep_f32 ? "stays F32 (1-D/norm/bias/router)" : "output type";
         p.tensors.push_back(std::move(tp));
     }
     if (!plain) assign_quant_types(p, a, in.catalog, opt);
@@ -179,6 +179,7 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
     set(kv, "general.file_type", Value::u32(plain ? llama_ftype_of(opt.out_type) : ftype_id(opt.quant->base)));
     set(kv, "general.quantization_version", Value::u32(2));
     for (auto& x : vocab_metadata(*in.folder, in.config)) set(kv, x.key, std::move(x.value));
+    for (auto& x : a.vocab_kv) set(kv, x.key, std::move(x.value));
     return p;
 }
 

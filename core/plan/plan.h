@@ -38,6 +38,7 @@ struct PlanOptions {
     // out_type; a bare F32/F16/BF16 ftype is the plain conversion.
     std::optional<Profile> quant;
     bool allow_unwritable = false;  // --dry-run: plan types ggufsmith cannot write yet instead of failing
+    std::string force_arch;  // a Hugging Face class name overriding config.json's "architectures"
 };
 
 Plan build_plan(const ModelInput& in, const PlanOptions& opt);

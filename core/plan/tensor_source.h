@@ -22,8 +22,8 @@ struct TensorSource {
     std::vector<SourceSlice> slices;   // concatenated in order: stacked experts, or one part of a fused tensor
     uint32_t permute_heads = 0;        // > 0: llama.cpp's q/k rotary permutation for this many heads
     bool transpose = false;            // source stored [in, out] (GPT-2 Conv1D)
-    float add = 0.f;                   // added to every value, rounded back to the source precision as torch does
-                                       // (Gemma stores RMSNorm weights as w - 1)
+    float add = 0.f;                   // added to every value in the converter's precision (F16 sources round to
+                                       // F16, BF16 ones are upcast to F32 first) (Gemma stores RMSNorm weights as w - 1)
     std::shared_ptr<const std::vector<float>> values;  // generated values instead of slices (e.g. rope_freqs)
 
     bool is_plain() const { return !permute_heads && !transpose && add == 0.f && !values; }

@@ -42,3 +42,13 @@ TEST_CASE("decode and encode rows", "[pipeline]") {
     CHECK(is_passthrough(Dtype::BF16, GgmlType::BF16));
     CHECK_FALSE(is_passthrough(Dtype::BF16, GgmlType::F16));
 }
+
+TEST_CASE("norm offsets are added in the converter's precision", "[pipeline]") {
+    // The converter upcasts BF16 to F32 before adding (exact), but adds F16 tensors in F16 (rounded).
+    const float w = 0.0078125f + 0.000030517578125f;  // 2^-7 + 2^-15: exact in BF16, F16 and F32
+    float bf[1] = {w}, h[1] = {w};
+    gs::add_in_precision(gs::Dtype::BF16, bf, 1, 1.0f);
+    gs::add_in_precision(gs::Dtype::F16, h, 1, 1.0f);
+    CHECK(bf[0] == 1.0f + w);           // not 1.0078125 (what rounding back to BF16 would give)
+    CHECK(h[0] == 1.0078125f);          // F16 keeps 10 mantissa bits
+}
