@@ -16,6 +16,8 @@ struct ConvertArgs {
     std::string path, out;
     GgmlType type = GgmlType::F16;
     bool dry_run = false, quiet = false;
+    bool vocab_only = false;
+    std::string tokenizer_pre;
 };
 
 ConvertArgs parse(const std::vector<std::string>& args) {
@@ -30,6 +32,8 @@ ConvertArgs parse(const std::vector<std::string>& args) {
                 throw UsageError{"unsupported type '" + t + "' (choose F32, F16 or BF16)"};
             a.type = *ty;
         } else if (is_flag(x, "--dry-run")) a.dry_run = true;
+        else if (is_flag(x, "--vocab-only")) a.vocab_only = true;
+        else if (is_flag(x, "--tokenizer-pre")) a.tokenizer_pre = next_value(args, i);
         else if (is_flag(x, "-q") || is_flag(x, "--quiet")) a.quiet = true;
         else if (!x.empty() && x[0] == '-') throw UsageError{"unknown option " + x};
         else if (a.path.empty()) a.path = x;
@@ -75,6 +79,8 @@ int run_convert(const std::vector<std::string>& args) {
     ModelInput in = load_model_input(*folder);
     PlanOptions po;
     po.out_type = a.type;
+    po.vocab.tokenizer_pre = a.tokenizer_pre;
+    po.vocab_only = a.vocab_only;
     Plan plan = build_plan(in, po);
     const uint64_t size = gguf_file_size(plan.kv, plan.infos());
     if (a.dry_run) {

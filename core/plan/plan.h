@@ -8,6 +8,7 @@
 #include "core/gguf/value.h"
 #include "core/model/model_input.h"
 #include "core/plan/tensor_source.h"
+#include "core/tokenizer/vocab.h"
 
 namespace gs {
 
@@ -29,6 +30,8 @@ struct Plan {
 
 struct PlanOptions {
     GgmlType out_type = GgmlType::F16;  // F32, F16 or BF16
+    VocabOptions vocab;                 // tokenizer choices (--tokenizer-pre)
+    bool vocab_only = false;            // metadata only, no tensors (like convert_hf_to_gguf.py --vocab-only)
 };
 
 Plan build_plan(const ModelInput& in, const PlanOptions& opt);
