@@ -4,10 +4,10 @@ of Llama 3, Mistral 7B (llama2 package), Qwen3 and Gemma 3) converted by ggufsmi
 (node-llama-cpp) and by Hugging Face (@huggingface/tokenizers) through tests/js/tokenize.mjs.
 
 Each tokenizer goes into a tiny LlamaForCausalLM folder (config.json with the tokenizer's vocab_size, one layer,
-hidden size 8, F32 safetensors written here) converted to F32. llama.cpp only needs the vocabulary of a
-llama-architecture GGUF to tokenize, so no Qwen3/Gemma3 architecture is needed. (The prebuilt llama.cpp refuses a
---vocab-only GGUF even with node-llama-cpp's vocabOnly: "missing tensor 'token_embd.weight'"; the --vocab-only file
-is checked here to hold the same metadata and no tensors.)
+hidden size 8, F32 safetensors written here) converted with --vocab-only and loaded by llama.cpp with vocab_only:
+tokenization needs only the vocabulary, and it does not depend on the architecture, so no Qwen3/Gemma3 architecture
+is needed. The full conversion is made too, to check that the --vocab-only file has the same metadata and no tensors.
+(node-llama-cpp logs "missing tensor 'token_embd.weight'" while loading a vocab-only file, then loads it.)
 
 Compared: the metadata checks (BOS/EOS ids, whether BOS is added), the fixed corpus tests/js/corpus-multilingual.json,
 and the text of every vocabulary token (--vocab-probe). Every mismatch must be a KNOWN one below (a llama.cpp runtime
@@ -154,7 +154,7 @@ def main():
         got = (gguf_string_kv(gguf, "tokenizer.ggml.model"), gguf_string_kv(gguf, "tokenizer.ggml.pre"))
         result(got == (want_model, want_pre), f"{name}: tokenizer.ggml.model/pre {got}, want {(want_model, want_pre)}")
 
-        r = subprocess.run(["node", os.path.join(args.js, "tokenize.mjs"), gguf, folder, "--json",
+        r = subprocess.run(["node", os.path.join(args.js, "tokenize.mjs"), vocab_gguf, folder, "--vocab-only", "--json",
                             "--corpus", os.path.join(args.js, "corpus-multilingual.json"), "--vocab-probe"],
                            capture_output=True, text=True)
         try:
