@@ -19,6 +19,8 @@ struct ConvertArgs {
     std::string profile_file;  // --profile
     QuantOptions overrides;    // llama-quantize's override flags, applied over the profile
     bool dry_run = false, quiet = false;
+    bool vocab_only = false;
+    std::string tokenizer_pre;
 };
 
 GgmlType type_arg(const std::vector<std::string>& args, size_t& i) {
@@ -61,6 +63,8 @@ ConvertArgs parse(const std::vector<std::string>& args) {
         else if (is_flag(x, "--leave-output-tensor")) a.overrides.leave_output_tensor = true;
         else if (is_flag(x, "--force-arch")) a.force_arch = next_value(args, i);
         else if (is_flag(x, "--dry-run")) a.dry_run = true;
+        else if (is_flag(x, "--vocab-only")) a.vocab_only = true;
+        else if (is_flag(x, "--tokenizer-pre")) a.tokenizer_pre = next_value(args, i);
         else if (is_flag(x, "-q") || is_flag(x, "--quiet")) a.quiet = true;
         else if (!x.empty() && x[0] == '-') throw UsageError{"unknown option " + x};
         else if (a.path.empty()) a.path = x;
@@ -132,6 +136,8 @@ int run_convert(const std::vector<std::string>& args) {
     po.quant = choose_profile(a);
     po.allow_unwritable = a.dry_run;
     po.force_arch = a.force_arch;
+    po.vocab.tokenizer_pre = a.tokenizer_pre;
+    po.vocab_only = a.vocab_only;
     Plan plan = build_plan(in, po);
     const uint64_t size = gguf_file_size(plan.kv, plan.infos());
     if (a.dry_run) {

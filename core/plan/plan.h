@@ -10,6 +10,7 @@
 #include "core/model/model_input.h"
 #include "core/plan/profile.h"
 #include "core/plan/tensor_source.h"
+#include "core/tokenizer/vocab.h"
 
 namespace gs {
 
@@ -39,6 +40,8 @@ struct PlanOptions {
     std::optional<Profile> quant;
     bool allow_unwritable = false;  // --dry-run: plan types ggufsmith cannot write yet instead of failing
     std::string force_arch;  // a Hugging Face class name overriding config.json's "architectures"
+    VocabOptions vocab;                 // tokenizer choices (--tokenizer-pre)
+    bool vocab_only = false;            // metadata only, no tensors (like convert_hf_to_gguf.py --vocab-only)
 };
 
 Plan build_plan(const ModelInput& in, const PlanOptions& opt);

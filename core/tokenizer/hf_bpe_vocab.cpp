@@ -1,11 +1,11 @@
 #include "core/tokenizer/hf_bpe_vocab.h"
 
 #include <set>
-#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/tokenizer/hf_token_ids.h"
 #include "core/tokenizer/json_file.h"
 #include "core/tokenizer/merge_scores.h"
 
@@ -69,39 +69,12 @@ std::set<std::string> named_special_tokens(const TokenizerFiles& f) {
 VocabLists hf_bpe_vocab(const HfTokenizer& t, const std::string& file, const TokenizerFiles& files) {
     check_llama_style(t, file);
 
-    // Ids must cover 0..n-1 exactly once: the GGUF arrays are indexed by id. (The converter assumes this and
-    // silently shifts ids when it does not hold.)
-    int64_t max_id = -1;
-    for (const auto& [text, id] : t.vocab) max_id = std::max(max_id, id);
-    for (const auto& a : t.added_tokens) max_id = std::max(max_id, a.id);
-    for (const auto& [text, id] : t.vocab)
-        if (id < 0) throw Error(file, "", "model.vocab[\"" + text + "\"]: negative token id " + std::to_string(id));
-    for (const auto& a : t.added_tokens)
-        if (a.id < 0) throw Error(file, "", "added token \"" + a.content + "\": negative id " + std::to_string(a.id));
-    const size_t n = static_cast<size_t>(max_id + 1);
-
-    std::vector<const std::string*> text_of(n, nullptr);
-    for (const auto& [text, id] : t.vocab) {
-        const auto*& slot = text_of[static_cast<size_t>(id)];
-        if (slot)
-            throw Error(file, "", "model.vocab: tokens \"" + *slot + "\" and \"" + text + "\" share id " +
-                                      std::to_string(id));
-        slot = &text;
-    }
-    // An added token with an id of the model's vocabulary names that token; its text is what Hugging Face decodes.
-    std::vector<const HfAddedToken*> added_at(n, nullptr);
-    for (const auto& a : t.added_tokens) {
-        text_of[static_cast<size_t>(a.id)] = &a.content;
-        added_at[static_cast<size_t>(a.id)] = &a;
-    }
-    for (size_t id = 0; id < n; ++id)
-        if (!text_of[id])
-            throw Error(file, "", "no token has id " + std::to_string(id) + " (ids run to " + std::to_string(max_id) +
-                                      "); token ids must be contiguous");
+    const HfTokenIds ids = hf_token_ids(t, file);
+    const size_t n = ids.text.size();
+    const std::vector<const HfAddedToken*>& added_at = ids.added;
 
     VocabLists v;
-    v.tokens.reserve(n);
-    for (size_t id = 0; id < n; ++id) v.tokens.push_back(*text_of[id]);
+    v.tokens = ids.text;
     v.scores = merge_rank_scores(v.tokens, t.merges);
 
     // Types: <0xNN> is BYTE (checked first, as the converter does); special tokens are CONTROL. Added tokens that are

@@ -50,10 +50,44 @@ VocabLists vocab_lists(const Folder& folder, const TokenizerFiles& files, const 
     throw Error(folder.name(), "", "no tokenizer: the folder has neither tokenizer.model nor tokenizer.json");
 }
 
+// Whether a SentencePiece-style tokenizer.json puts "▁" before the text: a Prepend("▁") normalizer (alone or in a
+// Sequence), or a Metaspace pre-tokenizer whose prepend_scheme is not "never" (older files: add_prefix_space).
+bool tokenizer_json_prepends_space(const json& tj) {
+    const std::string space = "\xe2\x96\x81";
+    std::vector<const json*> steps;
+    auto collect = [&](const json* node, const char* list_key, auto&& self) -> void {
+        if (!node || !node->is_object()) return;
+        if (const json* list = json_get(*node, list_key); list && list->is_array()) {
+            for (const json& x : *list) self(&x, list_key, self);
+            return;
+        }
+        steps.push_back(node);
+    };
+    collect(json_get(tj, "normalizer"), "normalizers", collect);
+    collect(json_get(tj, "pre_tokenizer"), "pretokenizers", collect);
+    for (const json* s : steps) {
+        const json* type = json_get(*s, "type");
+        if (!type || !type->is_string()) continue;
+        if (*type == "Prepend") {
+            const json* p = json_get(*s, "prepend");
+            if (p && p->is_string() && p->get<std::string>() == space) return true;
+        } else if (*type == "Metaspace") {
+            const json* scheme = json_get(*s, "prepend_scheme");
+            if (scheme && scheme->is_string()) return scheme->get<std::string>() != "never";
+            const json* add = json_get(*s, "add_prefix_space");
+            return !add || !add->is_boolean() || add->get<bool>();
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 Metadata llama_vocab_metadata(const Folder& folder, const json& config) {
-    const TokenizerFiles files = read_tokenizer_files(folder);
+    return llama_vocab_metadata(folder, read_tokenizer_files(folder), config);
+}
+
+Metadata llama_vocab_metadata(const Folder& folder, const TokenizerFiles& files, const json& config) {
     VocabLists v = vocab_lists(folder, files, config);
     const size_t n_vocab = v.tokens.size();
 
@@ -80,6 +114,10 @@ Metadata llama_vocab_metadata(const Folder& folder, const json& config) {
         if (!p->is_boolean() && !p->is_null())
             json_type_error(files.tokenizer_config.name, "add_prefix_space", "a boolean", *p);
         set(m, "tokenizer.ggml.add_space_prefix", Value::boolean(p->is_boolean() && p->get<bool>()));
+    } else if (!folder.has("tokenizer.model") && !tokenizer_json_prepends_space(files.tokenizer_json.json)) {
+        // llama.cpp's SPM tokenizer adds a space prefix unless told otherwise; a tokenizer.json without a
+        // Prepend("▁") normalizer or a prepending Metaspace (Gemma 3) does not.
+        set(m, "tokenizer.ggml.add_space_prefix", Value::boolean(false));
     }
     if (hp_vocab == 49152) set(m, "tokenizer.ggml.add_bos_token", Value::boolean(false));  // Granite small models
     return m;

@@ -5,6 +5,7 @@
 
 #include "core/gguf/value.h"
 #include "core/io/reader.h"
+#include "core/tokenizer/tokenizer_files.h"
 
 namespace gs {
 
@@ -12,5 +13,7 @@ namespace gs {
 // folder's parsed config.json (vocab_size, *_token_id). Throws gs::Error naming the file at fault when neither
 // tokenizer file is there or one is malformed.
 Metadata llama_vocab_metadata(const Folder& folder, const nlohmann::json& config);
+// The same with the folder's tokenizer files already read.
+Metadata llama_vocab_metadata(const Folder& folder, const TokenizerFiles& files, const nlohmann::json& config);
 
 }  // namespace gs

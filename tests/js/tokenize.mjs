@@ -3,7 +3,14 @@
 // (@huggingface/tokenizers, the JS port of `tokenizers`) on the tokenizer.json + tokenizer_config.json the GGUF
 // was made from.
 //
-//   node tokenize.mjs MODEL.gguf HF_MODEL_DIR [--corpus FILE.json] [--random N] [--seed S] [--json] [STRING ...]
+//   node tokenize.mjs MODEL.gguf HF_MODEL_DIR [--corpus FILE.json] [--random N] [--seed S] [--vocab-probe]
+//                     [--vocab-only] [--max-show N] [--json] [STRING ...]
+//
+// --vocab-probe adds the text of every vocabulary token that is not an added token (byte-level tokens decoded from
+// GPT-2's byte alphabet, skipped when not valid UTF-8; "\u2581" as space; <0xNN> byte tokens skipped): each must
+// tokenize the same in both, which exercises every merge path and the pre-tokenizer on every script in the vocabulary.
+// --vocab-only loads the GGUF without tensors (llama.cpp's vocab_only), enough for tokenizing.
+// Results are counted per group (checks, corpus, random, vocab); --max-show limits the mismatches printed per group.
 //
 // Strings: the given ones, else the JSON array in --corpus (default: corpus-tinystories.json beside this file).
 // --random N adds N pseudo-random strings (fixed seed, default 1): 1-12 random vocabulary tokens glued together
@@ -48,7 +55,7 @@ function usage(msg) {
 
 const opts = {
     model: null, hfDir: null, corpus: path.join(here, "corpus-tinystories.json"), json: false, strings: [],
-    random: 0, seed: 1,
+    random: 0, seed: 1, vocabProbe: false, vocabOnly: false, maxShow: Infinity,
 };
 {
     const argv = process.argv.slice(2);
@@ -56,6 +63,9 @@ const opts = {
         const a = argv[i];
         if (a === "--corpus") opts.corpus = i + 1 < argv.length ? argv[++i] : usage("--corpus needs a value");
         else if (a === "--json") opts.json = true;
+        else if (a === "--vocab-probe") opts.vocabProbe = true;
+        else if (a === "--vocab-only") opts.vocabOnly = true;
+        else if (a === "--max-show") opts.maxShow = Number.parseInt(i + 1 < argv.length ? argv[++i] : usage("--max-show needs a value"), 10);
         else if (a === "--random") opts.random = Number.parseInt(i + 1 < argv.length ? argv[++i] : usage("--random needs a value"), 10);
         else if (a === "--seed") opts.seed = Number.parseInt(i + 1 < argv.length ? argv[++i] : usage("--seed needs a value"), 10);
         else if (a === "-h" || a === "--help") usage();
@@ -83,8 +93,12 @@ for (const t of addedTokens) hfIdToToken.set(t.id, t.content);
 
 const hfEncode = (text) => (text === "" ? [] : Array.from(hf.encode(text, { add_special_tokens: false }).ids));
 
-// Characters the vocabulary can represent without byte tokens.
-const hasByteTokens = Object.prototype.hasOwnProperty.call(hfVocab, "<0x41>");
+// Characters the vocabulary can represent without byte tokens. A byte-level BPE vocabulary represents every byte.
+const hasStep = (node, type) => node != null && (node.type === type ||
+    (node.pretokenizers ?? node.decoders ?? []).some((x) => hasStep(x, type)));
+const byteLevel = tokenizerJson.model?.type === "BPE" && !tokenizerJson.model?.byte_fallback &&
+    (hasStep(tokenizerJson.pre_tokenizer, "ByteLevel") || hasStep(tokenizerJson.decoder, "ByteLevel"));
+const hasByteTokens = byteLevel || Object.prototype.hasOwnProperty.call(hfVocab, "<0x41>");
 const singleChars = new Set();
 for (const tok of Object.keys(hfVocab)) {
     const cps = Array.from(tok);
@@ -122,6 +136,39 @@ function randomStrings(count, seed) {
     return out;
 }
 
+// GPT-2's byte-to-unicode alphabet, reversed: the bytes a byte-level token stands for.
+const byteOfChar = new Map();
+{
+    const printable = [];
+    for (let b = 0x21; b <= 0x7e; b++) printable.push(b);
+    for (let b = 0xa1; b <= 0xac; b++) printable.push(b);
+    for (let b = 0xae; b <= 0xff; b++) printable.push(b);
+    let extra = 0;
+    for (let b = 0; b < 256; b++) {
+        const cp = printable.includes(b) ? b : 256 + extra++;
+        byteOfChar.set(String.fromCodePoint(cp), b);
+    }
+}
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+// The text of every model-vocabulary token that is not an added token, as the probe strings.
+function vocabTexts() {
+    const added = new Set(addedTokens.map((t) => t.content));
+    const out = [];
+    for (const tok of Object.keys(hfVocab).sort((a, b) => hfVocab[a] - hfVocab[b])) {
+        if (added.has(tok) || /^<0x[0-9A-F]{2}>$/.test(tok)) continue;
+        let text;
+        if (byteLevel) {
+            const bytes = Array.from(tok).map((c) => byteOfChar.get(c));
+            if (bytes.some((b) => b === undefined)) continue;
+            try { text = utf8.decode(Uint8Array.from(bytes)); } catch { continue; }
+        } else {
+            text = tok.replaceAll("\u2581", " ");
+        }
+        if (text !== "") out.push(text);
+    }
+    return out;
+}
+
 // llama.cpp's tokenizer_st_partition, for HF pieces: split raw text at added-token texts, longest token first.
 function segmentwise(text) {
     let fragments = [{ text }];
@@ -142,9 +189,17 @@ function segmentwise(text) {
 
 // ---- llama.cpp side
 const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false });
-const model = await llama.loadModel({ modelPath: opts.model, gpuLayers: 0 });
+const model = await llama.loadModel({ modelPath: opts.model, gpuLayers: 0, vocabOnly: opts.vocabOnly });
 
-if (opts.random > 0) strings.push(...randomStrings(opts.random, opts.seed));
+const work = strings.map((text) => ({ text, group: "corpus" }));
+for (const text of opts.random > 0 ? randomStrings(opts.random, opts.seed) : []) work.push({ text, group: "random" });
+for (const text of opts.vocabProbe ? vocabTexts() : []) work.push({ text, group: "vocab" });
+const groups = {};
+const tally = (group, ok) => {
+    groups[group] ??= { identical: 0, total: 0 };
+    groups[group].total++;
+    if (ok) groups[group].identical++;
+};
 
 const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 const show = (ids) => JSON.stringify(ids.map((id) => hfIdToToken.get(id) ?? `#${id}`));
@@ -173,11 +228,12 @@ if (tokenizerConfig.eos_token != null) checks.push(["EOS id", model.tokens.eos, 
 }
 for (const [name, got, want] of checks) {
     compared++;
+    tally("checks", got === want);
     if (got === want) identical++;
     else mismatches.push({ kind: "check", name, llama: got, hf: want });
 }
 
-for (const text of strings) {
+for (const { text, group } of work) {
     const bad = unrepresentable(text);
     if (bad.length > 0) { skipped.push({ text, chars: bad }); continue; }
     const hasAdded = addedTokens.some((t) => text.includes(t.content));
@@ -185,17 +241,21 @@ for (const text of strings) {
     const whole = hfEncode(text);
     const ref = hasAdded ? segmentwise(text) : whole;
     compared++;
+    tally(group, same(lc, ref));
     if (same(lc, ref)) identical++;
-    else mismatches.push({ kind: hasAdded ? "segmentwise" : "text", text, llama: lc, hf: ref });
+    else mismatches.push({ kind: hasAdded ? "segmentwise" : "text", group, text, llama: lc, hf: ref });
     if (hasAdded && !same(lc, whole)) infoDiffs.push({ text, llama: lc, hfWhole: whole });
 }
 
 if (opts.json) {
-    console.log(JSON.stringify({ identical, total: compared, mismatches, skipped, specialTextDiffs: infoDiffs }));
+    console.log(JSON.stringify({ identical, total: compared, groups, mismatches, skipped, specialTextDiffs: infoDiffs }));
 } else {
     for (const [name, got, want] of checks) console.log(`check ${name}: llama.cpp ${got}, HF ${want}${got === want ? "" : "  MISMATCH"}`);
+    const shown = {};
     for (const m of mismatches) {
         if (m.kind === "check") continue;
+        shown[m.group] = (shown[m.group] ?? 0) + 1;
+        if (shown[m.group] > opts.maxShow) continue;
         console.log(`MISMATCH (${m.kind}) ${JSON.stringify(m.text)}`);
         console.log(`  llama.cpp: ${JSON.stringify(m.llama)} ${show(m.llama)}`);
         console.log(`  HF:        ${JSON.stringify(m.hf)} ${show(m.hf)}`);
@@ -210,6 +270,7 @@ if (opts.json) {
             console.log(`    HF whole:  ${JSON.stringify(d.hfWhole)} ${show(d.hfWhole)}`);
         }
     }
+    for (const [g, c] of Object.entries(groups)) console.log(`  ${g}: ${c.identical}/${c.total} identical`);
     console.log(`tokenize: ${identical}/${compared} identical` + (skipped.length ? `, ${skipped.length} skipped` : ""));
 }
 
