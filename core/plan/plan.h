@@ -1,6 +1,7 @@
 // The plan: every output tensor with its GGUF name, shape, type and source, plus all metadata, decided before a
 // single tensor byte is read. The GGUF header follows from it, so a dry run prints exactly what will be written.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ struct TensorPlan {
     GgufTensorInfo out;
     TensorSource source;
     std::string why;  // how the type was chosen ("output type", "1-D/norm stays F32", ...)
+    // Importance weights for the quantizer: ne[0] per matrix (expert), or null (core/imatrix/imatrix.h).
+    std::shared_ptr<const std::vector<float>> imatrix;
 };
 
 struct Plan {
