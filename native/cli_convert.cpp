@@ -1,11 +1,16 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
+#include <thread>
 
 #include "core/error.h"
 #include "core/gguf/writer.h"
+#include "core/imatrix/imatrix.h"
 #include "core/pipeline/execute.h"
+#include "core/plan/apply_imatrix.h"
 #include "core/plan/plan.h"
 #include "native/cli.h"
 #include "native/file_io.h"
@@ -16,6 +21,8 @@ struct ConvertArgs {
     std::string path, out;
     GgmlType type = GgmlType::F16;
     bool dry_run = false, quiet = false;
+    std::string imatrix;  // --imatrix FILE (recorded in quantize.imatrix.file as given)
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
 };
 
 ConvertArgs parse(const std::vector<std::string>& args) {
@@ -29,6 +36,13 @@ ConvertArgs parse(const std::vector<std::string>& args) {
             if (!ty || (*ty != GgmlType::F32 && *ty != GgmlType::F16 && *ty != GgmlType::BF16))
                 throw UsageError{"unsupported type '" + t + "' (choose F32, F16 or BF16)"};
             a.type = *ty;
+        } else if (is_flag(x, "--imatrix")) a.imatrix = next_value(args, i);
+        else if (is_flag(x, "-j") || is_flag(x, "--threads")) {
+            const std::string& v = next_value(args, i);
+            char* end = nullptr;
+            const unsigned long n = std::strtoul(v.c_str(), &end, 10);
+            if (v.empty() || *end || n < 1 || n > 1024) throw UsageError{"-j needs a thread count from 1 to 1024, not '" + v + "'"};
+            a.threads = static_cast<unsigned>(n);
         } else if (is_flag(x, "--dry-run")) a.dry_run = true;
         else if (is_flag(x, "-q") || is_flag(x, "--quiet")) a.quiet = true;
         else if (!x.empty() && x[0] == '-') throw UsageError{"unknown option " + x};
@@ -76,6 +90,10 @@ int run_convert(const std::vector<std::string>& args) {
     PlanOptions po;
     po.out_type = a.type;
     Plan plan = build_plan(in, po);
+    if (!a.imatrix.empty()) {
+        auto r = native::open_file(a.imatrix);
+        apply_imatrix(plan, read_imatrix(*r), a.imatrix);
+    }
     const uint64_t size = gguf_file_size(plan.kv, plan.infos());
     if (a.dry_run) {
         print_plan(plan, size);
@@ -89,6 +107,7 @@ int run_convert(const std::vector<std::string>& args) {
 
     native::AtomicFileSink sink(a.out);
     ExecuteOptions eo;
+    eo.threads = a.threads;
     const bool show = !a.quiet && ::isatty(2);
     if (show) eo.progress = terminal_progress();
     auto t0 = std::chrono::steady_clock::now();

@@ -8,7 +8,7 @@
 
 namespace {
 const char* kUsageText =
-    "usage: ggufsmith convert PATH [-o OUT.gguf] [-t F32|F16|BF16] [--dry-run] [--quiet]\n"
+    "usage: ggufsmith convert PATH [-o OUT.gguf] [-t F32|F16|BF16] [--imatrix FILE] [-j THREADS] [--dry-run] [--quiet]\n"
     "       ggufsmith inspect PATH [--json]\n"
     "PATH is a Hugging Face model folder (config.json + *.safetensors + tokenizer files), a .safetensors file,\n"
     "or (inspect) a .gguf file. See docs/cli.md.\n";
