@@ -1,11 +1,18 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
+#include <thread>
 
 #include "core/error.h"
+#include "core/gguf/reader.h"
+#include "core/model/gguf_input.h"
 #include "core/gguf/writer.h"
+#include "core/imatrix/imatrix.h"
 #include "core/pipeline/execute.h"
+#include "core/plan/apply_imatrix.h"
 #include "core/plan/plan.h"
 #include "core/plan/profile.h"
 #include "native/cli.h"
@@ -21,6 +28,8 @@ struct ConvertArgs {
     bool dry_run = false, quiet = false;
     bool vocab_only = false;
     std::string tokenizer_pre;
+    std::string imatrix;  // --imatrix FILE (recorded in quantize.imatrix.file as given)
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
 };
 
 GgmlType type_arg(const std::vector<std::string>& args, size_t& i) {
@@ -65,6 +74,14 @@ ConvertArgs parse(const std::vector<std::string>& args) {
         else if (is_flag(x, "--dry-run")) a.dry_run = true;
         else if (is_flag(x, "--vocab-only")) a.vocab_only = true;
         else if (is_flag(x, "--tokenizer-pre")) a.tokenizer_pre = next_value(args, i);
+        else if (is_flag(x, "--imatrix")) a.imatrix = next_value(args, i);
+        else if (is_flag(x, "-j") || is_flag(x, "--threads")) {
+            const std::string& v = next_value(args, i);
+            char* end = nullptr;
+            const unsigned long n = std::strtoul(v.c_str(), &end, 10);
+            if (v.empty() || *end || n < 1 || n > 1024) throw UsageError{"-j needs a thread count from 1 to 1024, not '" + v + "'"};
+            a.threads = static_cast<unsigned>(n);
+        }
         else if (is_flag(x, "-q") || is_flag(x, "--quiet")) a.quiet = true;
         else if (!x.empty() && x[0] == '-') throw UsageError{"unknown option " + x};
         else if (a.path.empty()) a.path = x;
@@ -131,20 +148,27 @@ ProgressFn terminal_progress() {
 int run_convert(const std::vector<std::string>& args) {
     ConvertArgs a = parse(args);
     auto folder = native::open_folder(a.path);
-    ModelInput in = load_model_input(*folder);
+    // A .gguf file (F32/F16/BF16) is requantized as llama-quantize would; anything else is a model folder.
+    const bool gguf_in = !native::is_directory(a.path) && looks_like_gguf(*native::open_file(a.path));
+    ModelInput in = gguf_in ? load_gguf_input(*folder, folder->files().at(0)) : load_model_input(*folder);
     PlanOptions po;
     po.quant = choose_profile(a);
+    po.quant->options.has_imatrix = !a.imatrix.empty();
     po.allow_unwritable = a.dry_run;
     po.force_arch = a.force_arch;
     po.vocab.tokenizer_pre = a.tokenizer_pre;
     po.vocab_only = a.vocab_only;
     Plan plan = build_plan(in, po);
+    if (!a.imatrix.empty()) {
+        auto r = native::open_file(a.imatrix);
+        apply_imatrix(plan, read_imatrix(*r), a.imatrix);
+    }
     const uint64_t size = gguf_file_size(plan.kv, plan.infos());
     if (a.dry_run) {
         print_plan(plan, size);
         return kOk;
     }
-    if (plan.needs_imatrix())
+    if (plan.needs_imatrix() && a.imatrix.empty())
         for (const auto& t : plan.tensors)
             if (t.requires_imatrix)
                 throw Error("", t.out.name, std::string("type ") + type_name(t.out.type) +
@@ -157,6 +181,7 @@ int run_convert(const std::vector<std::string>& args) {
 
     native::AtomicFileSink sink(a.out);
     ExecuteOptions eo;
+    eo.threads = a.threads;
     const bool show = !a.quiet && ::isatty(2);
     if (show) eo.progress = terminal_progress();
     auto t0 = std::chrono::steady_clock::now();

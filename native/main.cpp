@@ -11,7 +11,7 @@ const char* kUsageText =
     "usage: ggufsmith convert PATH [-o OUT.gguf] [-t TYPE | --profile FILE.json] [--dry-run] [--quiet]\n"
     "                 [--token-embedding-type T] [--output-tensor-type T] [--tensor-type REGEX=T]...\n"
     "                 [--pure] [--leave-output-tensor] [--force-arch HF_CLASS]\n"
-    "                 [--vocab-only] [--tokenizer-pre NAME]\n"
+    "                 [--vocab-only] [--tokenizer-pre NAME] [--imatrix FILE] [-j THREADS]\n"
     "       TYPE: F32 F16 BF16, a llama-quantize type (Q8_0 Q4_K_M Q6_K IQ4_XS ...) or a profile (Q4_K_L ...)\n"
     "       ggufsmith inspect PATH [--json]\n"
     "PATH is a Hugging Face model folder (config.json + *.safetensors + tokenizer files), a .safetensors file,\n"

@@ -1,9 +1,11 @@
 // Everything read from a model folder before planning: its name, config.json and the tensor catalog.
 // Tensor data is not read here; the pipeline streams it later.
 #pragma once
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/gguf/reader.h"
 #include "core/io/reader.h"
 #include "core/model/catalog.h"
 
@@ -14,6 +16,7 @@ struct ModelInput {
     std::string name;         // folder name
     nlohmann::json config;    // config.json
     Catalog catalog;
+    std::shared_ptr<const GgufFile> gguf;  // set when the input is a GGUF file (core/model/gguf_input.h)
 };
 
 ModelInput load_model_input(const Folder& folder);

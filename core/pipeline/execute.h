@@ -19,6 +19,9 @@ using ProgressFn = std::function<void(const ProgressInfo&)>;
 
 struct ExecuteOptions {
     size_t chunk_bytes = 8u << 20;  // source bytes per chunk (rounded to whole rows / head groups)
+    // Worker threads converting rows; 1 creates none (the wasm build has no threads). The output bytes are the same
+    // for every value: rows are encoded independently and written in order.
+    unsigned threads = 1;
     ProgressFn progress;
 };
 

@@ -1,5 +1,6 @@
 #include "core/pipeline/rows.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -67,6 +68,18 @@ void encode_rows(GgmlType out, const float* in, uint8_t* dst, size_t nrows, size
         }
         default:
             quant::quantize(out, in, dst, static_cast<int64_t>(nrows), static_cast<int64_t>(row_len), imatrix);
+    }
+}
+
+void encode_tensor_rows(GgmlType out, const float* in, uint8_t* dst, uint64_t row0, size_t nrows, size_t row_len,
+                        const float* imatrix, uint64_t rows_per_mat, uint64_t n_mat) {
+    if (!imatrix) return encode_rows(out, in, dst, nrows, row_len, nullptr);
+    const size_t out_row = static_cast<size_t>(row_bytes(out, row_len));
+    for (size_t done = 0; done < nrows;) {
+        const uint64_t row = row0 + done, mat = row / rows_per_mat;
+        const size_t n = static_cast<size_t>(std::min<uint64_t>(nrows - done, (mat + 1) * rows_per_mat - row));
+        encode_rows(out, in + done * row_len, dst + done * out_row, n, row_len, imatrix + (mat % n_mat) * row_len);
+        done += n;
     }
 }
 

@@ -21,6 +21,12 @@ void add_in_precision(Dtype src, float* v, size_t n, float add);
 // Encodes nrows rows of f32 into the output type (F32/F16/BF16 or a quantized type).
 void encode_rows(GgmlType out, const float* in, uint8_t* dst, size_t nrows, size_t row_len, const float* imatrix);
 
+// Encodes rows [row0, row0 + nrows) of a tensor made of matrices (experts) of rows_per_mat rows each. Rows of matrix
+// e use the importance weights imatrix + e * row_len (imatrix may be nullptr), as llama-quantize quantizes each
+// expert with its own weights.
+void encode_tensor_rows(GgmlType out, const float* in, uint8_t* dst, uint64_t row0, size_t nrows, size_t row_len,
+                        const float* imatrix, uint64_t rows_per_mat, uint64_t n_mat);
+
 // llama.cpp's converter permutes q/k rows so its rotary code can use adjacent pairs: within each head of
 // head_dim rows, output row 2*i + j comes from input row j * head_dim/2 + i. Copies one head group.
 void permute_head_rows(const uint8_t* in, uint8_t* out, size_t head_dim, size_t row_bytes);

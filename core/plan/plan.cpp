@@ -1,4 +1,5 @@
 #include "core/plan/plan.h"
+#include "core/plan/gguf_plan.h"
 
 #include <cmath>
 #include <cstdio>
@@ -52,17 +53,17 @@ uint32_t kv_u32(const Metadata& kv, const std::string& key) {
     return v ? static_cast<uint32_t>(v->as_u64()) : 0;
 }
 
-// What llama-quantize would know of the model after loading the GGUF we are about to describe.
-QuantModel quant_model_of(const ArchResult& a) {
+// What llama-quantize would know of the model after loading the GGUF we are about to describe (or read).
+QuantModel quant_model_of(const std::string& arch, const Metadata& kv) {
     QuantModel m;
-    m.n_layer = kv_u32(a.kv, a.arch + ".block_count");
-    m.n_head = kv_u32(a.kv, a.arch + ".attention.head_count");
-    m.n_head_kv = kv_u32(a.kv, a.arch + ".attention.head_count_kv");
-    if (!find(a.kv, a.arch + ".attention.head_count_kv")) m.n_head_kv = m.n_head;
-    m.n_expert = kv_u32(a.kv, a.arch + ".expert_count");
+    m.n_layer = kv_u32(kv, arch + ".block_count");
+    m.n_head = kv_u32(kv, arch + ".attention.head_count");
+    m.n_head_kv = kv_u32(kv, arch + ".attention.head_count_kv");
+    if (!find(kv, arch + ".attention.head_count_kv")) m.n_head_kv = m.n_head;
+    m.n_expert = kv_u32(kv, arch + ".expert_count");
     // llama.cpp's LLM_TYPE_70B: an 80-layer Llama with grouped-query attention
-    m.is_70b = a.arch == "llama" && m.n_layer == 80 && m.n_head != m.n_head_kv;
-    m.is_falcon = a.arch == "falcon";
+    m.is_70b = arch == "llama" && m.n_layer == 80 && m.n_head != m.n_head_kv;
+    m.is_falcon = arch == "falcon";
     return m;
 }
 
@@ -78,27 +79,37 @@ GgmlType kept_type(bool keep_f32, const TensorSource& s, const Catalog& c) {
 }
 
 // Chooses every tensor's type as llama-quantize would for the profile, and puts the tensors in its order.
-void assign_quant_types(Plan& p, const ArchResult& a, const Catalog& c, const PlanOptions& opt) {
+// kept[i]: the type tensor i keeps when llama-quantize leaves it alone.
+void assign_quant_types(Plan& p, const QuantModel& model, const std::vector<GgmlType>& kept, const PlanOptions& opt) {
     const Profile& prof = *opt.quant;
     std::vector<TensorShape> shapes;
-    for (const auto& t : a.tensors) shapes.push_back({t.name, t.ne});
-    const TypeSelection sel = select_types(quant_model_of(a), prof.base, prof.options, shapes);
+    for (const auto& t : p.tensors) shapes.push_back({t.out.name, t.out.ne});
+    const TypeSelection sel = select_types(model, prof.base, prof.options, shapes);
     p.n_fallback = sel.n_fallback;
     for (size_t i = 0; i < p.tensors.size(); ++i) {
         const TypeChoice& ch = sel.tensors[i];
         TensorPlan& tp = p.tensors[i];
-        tp.out.type = ch.quantize ? ch.type : kept_type(a.tensors[i].keep_f32, tp.source, c);
+        tp.out.type = ch.quantize ? ch.type : kept[i];
         tp.why = ch.why;
         tp.requires_imatrix = ch.quantize && ch.requires_imatrix;
         if (!opt.allow_unwritable && !is_float_type(tp.out.type) && !quant::find_kernel(tp.out.type))
             throw Error("", tp.out.name,
                         std::string("type ") + type_name(tp.out.type) + " (" + tp.why + ") cannot be written by ggufsmith yet");
     }
-    std::vector<std::string> names;
-    for (const auto& t : p.tensors) names.push_back(t.out.name);
-    std::vector<TensorPlan> ordered;
-    for (size_t i : quantize_order(names)) ordered.push_back(std::move(p.tensors[i]));
-    p.tensors = std::move(ordered);
+    sort_like_llama_quantize(p.tensors);
+}
+
+// A GGUF input (F32/F16/BF16) is requantized the way llama-quantize would: its metadata and tensors as they are,
+// types chosen by the profile (a bare float ftype included, as llama-quantize F16 does).
+Plan build_gguf_plan(const ModelInput& in, const PlanOptions& opt) {
+    Plan p = plan_from_gguf(in);
+    if (!opt.quant) throw Error(in.gguf->name, "", "a GGUF input needs a type (-t)");
+    std::vector<GgmlType> kept;
+    for (const auto& t : p.tensors) kept.push_back(t.out.type);
+    assign_quant_types(p, quant_model_of(p.arch, p.kv), kept, opt);
+    set(p.kv, "general.file_type", Value::u32(ftype_id(opt.quant->base)));
+    set(p.kv, "general.quantization_version", Value::u32(2));
+    return p;
 }
 }  // namespace
 
@@ -145,6 +156,7 @@ std::string display_name(const std::string& folder) {
 
 Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
     PlanOptions opt = opt_in;
+    if (in.gguf) return build_gguf_plan(in, opt);
     const bool plain = plain_conversion(opt);
     if (plain && opt.quant) opt.out_type = ftype_info(opt.quant->base).default_type;
     if (plain && !is_float_type(opt.out_type))
@@ -168,7 +180,11 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
         tp.why = t.keep_f32 ? "stays F32 (1-D/norm/bias/router)" : "output type";
         p.tensors.push_back(std::move(tp));
     }
-    if (!plain) assign_quant_types(p, a, in.catalog, opt);
+    if (!plain) {
+        std::vector<GgmlType> kept;
+        for (size_t i = 0; i < p.tensors.size(); ++i) kept.push_back(kept_type(a.tensors[i].keep_f32, p.tensors[i].source, in.catalog));
+        assign_quant_types(p, quant_model_of(a.arch, a.kv), kept, opt);
+    }
 
     Metadata& kv = p.kv;
     set(kv, "general.architecture", Value::str(a.arch));

@@ -2,6 +2,7 @@
 // single tensor byte is read. The GGUF header follows from it, so a dry run prints exactly what will be written.
 #pragma once
 #include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct TensorPlan {
     TensorSource source;
     std::string why;  // how the type was chosen ("output type", "1-D/norm stays F32", "attn_v: more bits", ...)
     bool requires_imatrix = false;  // llama-quantize refuses this tensor's type without an importance matrix
+    // Importance weights for the quantizer: ne[0] per matrix (expert), or null (core/imatrix/imatrix.h).
+    std::shared_ptr<const std::vector<float>> imatrix;
 };
 
 struct Plan {

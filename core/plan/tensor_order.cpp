@@ -1,5 +1,7 @@
 #include "core/plan/tensor_order.h"
 
+#include "core/plan/plan.h"
+
 #include <algorithm>
 #include <numeric>
 
@@ -27,6 +29,11 @@ std::vector<size_t> quantize_order(const std::vector<std::string>& names) {
     std::stable_sort(idx.begin(), idx.end(),
                      [&](size_t x, size_t y) { return quantize_order_less(names[x], names[y]); });
     return idx;
+}
+
+void sort_like_llama_quantize(std::vector<TensorPlan>& tensors) {
+    std::stable_sort(tensors.begin(), tensors.end(),
+                     [](const TensorPlan& x, const TensorPlan& y) { return quantize_order_less(x.out.name, y.out.name); });
 }
 
 }  // namespace gs

@@ -8,6 +8,8 @@
 
 namespace gs {
 
+struct TensorPlan;
+
 // The N of a "blk.N." prefix, or -1 when the name has none.
 int block_index(const std::string& name);
 
@@ -16,5 +18,8 @@ bool quantize_order_less(const std::string& a, const std::string& b);
 
 // Indices into names, in llama-quantize's order.
 std::vector<size_t> quantize_order(const std::vector<std::string>& names);
+
+// Sorts plan tensors into that order (stable).
+void sort_like_llama_quantize(std::vector<TensorPlan>& tensors);
 
 }  // namespace gs

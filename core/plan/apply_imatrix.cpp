@@ -1,0 +1,17 @@
+#include "core/plan/apply_imatrix.h"
+
+namespace gs {
+
+size_t apply_imatrix(Plan& p, const Imatrix& im, const std::string& file_arg) {
+    size_t n = 0;
+    for (auto& t : p.tensors) {
+        // Only quantized types use the weights; F32/F16/BF16 outputs ignore them.
+        const bool quantized = t.out.type != GgmlType::F32 && t.out.type != GgmlType::F16 && t.out.type != GgmlType::BF16;
+        t.imatrix = quantized ? imatrix_for_tensor(im, t.out) : nullptr;
+        n += t.imatrix != nullptr;
+    }
+    for (auto& kv : imatrix_metadata(im, file_arg)) set(p.kv, kv.key, std::move(kv.value));
+    return n;
+}
+
+}  // namespace gs
