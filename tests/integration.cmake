@@ -10,11 +10,7 @@ add_test(NAME integration:dev-llama-spm-golden
 add_test(NAME integration:cli-errors
          COMMAND ${Python3_EXECUTABLE} ${GS_IT}/cli_errors.py --cli ${GS_CLI} --shared ${GGUFSMITH_SHARED_DIR}
                  --work ${CMAKE_BINARY_DIR}/it-errors)
-add_test(NAME integration:dev-llama-spm-golden-quant
-         COMMAND ${Python3_EXECUTABLE} ${GS_IT}/golden_quant.py --cli ${GS_CLI} --tool $<TARGET_FILE:gs_golden_quant>
-                 --shared ${GGUFSMITH_SHARED_DIR} --work ${CMAKE_BINARY_DIR}/it-golden-quant)
-set_tests_properties(integration:dev-llama-spm-golden integration:cli-errors integration:dev-llama-spm-golden-quant
-                     PROPERTIES TIMEOUT 600)
+set_tests_properties(integration:dev-llama-spm-golden integration:cli-errors PROPERTIES TIMEOUT 600)
 
 # Real llama.cpp (npm node-llama-cpp): generation and tokenization parity. Needs `npm ci` in tests/js.
 add_test(NAME integration:llama-cpp-tinystories
