@@ -7,12 +7,16 @@
 #   DEST=dir      where outputs go (default build/bench-out, i.e. the disk); DEST=/dev/shm takes the disk out
 #   TYPES="..."   output types (default "F16 BF16 F32")
 #   RUNS=n        timed runs per command, after one untimed warm-up run (default 3)
+#   GGUFSMITH=bin time this binary instead of build/native/ggufsmith (A/B comparisons of two builds)
 #
-# ggufsmith fsyncs its output before renaming it into place, so the fair baseline is "cp + fsync" (cp, then
-# `sync FILE`); plain cp, which leaves the data in the page cache, is shown too. The ratio is against cp + fsync.
+# ggufsmith fsyncs its output before renaming it into place, so the baselines are fsynced too: "cp + fsync" (cp,
+# then `sync FILE`) and "dd + fsync" (dd bs=8M conv=fsync). They differ because GNU cp copies with
+# copy_file_range, inside the kernel, while dd, like any program that transforms the bytes, read()s them into its
+# own memory and write()s them back out. Plain cp (data left in the page cache) is shown too.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build/native
+gs=${GGUFSMITH:-$build/ggufsmith}
 model=$root/build/bench-model
 runs=${RUNS:-3}
 types=${TYPES:-F16 BF16 F32}
@@ -67,23 +71,28 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 measure cp cp "$src" "$dest/out.copy"
 measure cp_fsync sh -c 'cp "$1" "$2" && sync "$2"' sh "$src" "$dest/out.copy"
+measure dd_fsync dd if="$src" of="$dest/out.copy" bs=8M conv=fsync status=none
 for t in $types; do
-  measure "gs_$t" "$build/ggufsmith" convert "$model" -t "$t" -o "$dest/out.gguf" --quiet
+  measure "gs_$t" "$gs" convert "$model" -t "$t" -o "$dest/out.gguf" --quiet
 done
 
-read -r _ base_median _ _ < <(stats cp_fsync)
+read -r _ cp_median _ _ < <(stats cp_fsync)
+read -r _ dd_median _ _ < <(stats dd_fsync)
 echo
 echo "input: $model/model.safetensors, $mb MB BF16 (TinyLlama-1.1B shapes)"
 echo "output: $dest_base ($(df -PT "$dest_base" | awk 'NR==2 {print $2}')); $(nproc) cores, load average $load_before before," \
      "$(cut -d' ' -f1-3 /proc/loadavg) after"
-echo "$runs timed runs per command after one warm-up; ratio = median / median of cp + fsync; MB/s = input MB / median"
-printf '%-16s %8s %9s %8s %8s %7s %10s\n' command "best s" "median s" "cpu s" "MB/s" ratio "peak RSS"
+echo "$runs timed runs per command after one warm-up; x cp, x dd = median / median of cp + fsync, of dd + fsync;"
+echo "cpu s = median user + sys; MB/s = input MB / median"
+printf '%-16s %8s %9s %8s %8s %7s %7s %10s\n' command "best s" "median s" "cpu s" "MB/s" "x cp" "x dd" "peak RSS"
 row() {
   local label=$1 name=$2 best median cpu rss
   read -r best median cpu rss < <(stats "$label")
-  awk -v n="$name" -v b="$best" -v m="$median" -v c="$cpu" -v r="$rss" -v mb="$mb" -v base="$base_median" \
-    'BEGIN { printf "%-16s %8.2f %9.2f %8.2f %8.0f %6.2fx %7.1f MB\n", n, b, m, c, mb / m, m / base, r / 1024 }'
+  awk -v n="$name" -v b="$best" -v m="$median" -v c="$cpu" -v r="$rss" -v mb="$mb" -v cpm="$cp_median" \
+    -v ddm="$dd_median" 'BEGIN { printf "%-16s %8.2f %9.2f %8.2f %8.0f %7.2f %7.2f %7.1f MB\n", n, b, m, c, mb / m,
+                                 m / cpm, m / ddm, r / 1024 }'
 }
 row cp "cp"
 row cp_fsync "cp + fsync"
+row dd_fsync "dd + fsync"
 for t in $types; do row "gs_$t" "ggufsmith $t"; done
