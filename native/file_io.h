@@ -29,7 +29,9 @@ private:
     int fd_ = -1;
     uint64_t written_ = 0;
     std::string buf_;  // coalesces small writes (header KVs) into large ones
+    uint64_t written_to_fd_ = 0, unsynced_ = 0;  // file offset where writeback was last started, bytes since
     void flush();
+    void write_all(const char* p, size_t n);
 };
 
 bool is_directory(const std::string& path);

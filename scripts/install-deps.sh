@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what ggufsmith needs from Debian's packages (and nothing else). Idempotent: installs only what is missing.
-# Usage: scripts/install-deps.sh [build|test]
+# Usage: scripts/install-deps.sh [build|test|bench]
 set -euo pipefail
 want=(g++ cmake make python3 libhwy-dev nlohmann-json3-dev catch2)
 if [ "${1:-build}" = test ]; then
   want+=(emscripten nodejs npm python3-numpy)  # numpy: the architecture logits reference (tests/integration/arch)
+fi
+if [ "${1:-build}" = bench ]; then
+  want+=(time)  # /usr/bin/time: peak RSS for scripts/bench-convert.sh
 fi
 missing=()
 for p in "${want[@]}"; do
