@@ -62,7 +62,7 @@ TEST_CASE("mxfp4 exponent wraps like ggml's float -> uint8_t conversion", "[quan
     CHECK(quant::mxfp4::half_scale(128) == 1.f);
 }
 
-TEST_CASE("iq4/mxfp4/tq SIMD equals scalar on blocks holding NaN and infinities", "[quant][simd]") {
+TEST_CASE("iq4/mxfp4/tq SIMD equals scalar on blocks holding NaN and infinities", "[quant][simd][nonfinite]") {
     // Non-finite inputs take the kernels' fallback and masking paths; the bytes must still be the scalar ones.
     // One NaN bit pattern only: with NaNs of both signs in a block, which sign a NaN scale ends up with depends on
     // the operand order the compiler picks for each add (x86 returns the first operand's NaN), in ggml as here.

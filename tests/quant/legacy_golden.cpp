@@ -99,7 +99,7 @@ void pathological_simd_equals_scalar(const Legacy& t) {
 
 }  // namespace
 
-TEST_CASE("legacy quants: SIMD equals scalar on NaN, inf, signed zeros, subnormals", "[quant][simd][legacy]") {
+TEST_CASE("legacy quants: SIMD equals scalar on NaN, inf, signed zeros, subnormals", "[quant][simd][legacy][nonfinite]") {
     for (const auto& t : kTypes) {
         SECTION(t.name) { pathological_simd_equals_scalar(t); }
     }
