@@ -171,9 +171,10 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
         check_source(t.source, in.catalog, t.name, t.ne.empty() ? 1 : t.ne[0], tp.out.nrows());
         if (!t.source.values) {
             const auto& ct = in.catalog.tensors[t.source.slices[0].src];
-            if (!dtype_is_float(ct.st.dtype))
+            const Dtype d = ct.st.dtype;
+            if (d != Dtype::F32 && d != Dtype::F16 && d != Dtype::BF16 && d != Dtype::F64)
                 throw Error(in.catalog.files[ct.file].name, ct.st.name,
-                            std::string("dtype ") + dtype_name(ct.st.dtype) + " is not a float type and cannot be converted");
+                            std::string("dtype ") + dtype_name(d) + " cannot be converted (F32, F16, BF16 and F64 can)");
         }
         tp.source = std::move(t.source);
         tp.out.type = t.keep_f32 ? GgmlType::F32 : opt.out_type;
