@@ -73,7 +73,7 @@ TEST_CASE("output bytes do not depend on the thread count", "[pipeline][threads]
     CHECK(plain != one);
 }
 
-TEST_CASE("worker pool runs every task once and reports the first failure", "[pipeline][threads]") {
+TEST_CASE("worker pool runs every task once and reports the first failure", "[pipeline][threads][spawns-threads]") {
     WorkerPool pool(3);
     std::vector<int> hits(100, 0);
     pool.start(hits.size(), [&](size_t i, unsigned w) {
