@@ -28,13 +28,27 @@ void Bf16ToF32(const uint16_t* src, float* dst, size_t n) {
 }
 
 void F16ToF32(const uint16_t* src, float* dst, size_t n) {
-    // f16 -> f32 is exact, so Highway's PromoteTo is bit-identical on every target.
+    // f16 -> f32 is exact for finite values, but Highway 1.0.3's emulated PromoteTo (WASM, SSSE3, SSE4: no F16C)
+    // turns exponent 31 into 2^16 * (1 + m/1024) instead of inf/NaN; those lanes are rebuilt from the bits, with
+    // NaNs quieted as F16C and ggml do.
     const hn::ScalableTag<float> df;
+    const hn::RebindToUnsigned<decltype(df)> du32;
+    const hn::Rebind<uint16_t, decltype(df)> du16;
     const hn::Rebind<hwy::float16_t, decltype(df)> dh;
     const size_t N = hn::Lanes(df);
+    const auto exp_mask = hn::Set(du32, 0x7c00), mant_mask = hn::Set(du32, 0x3ff);
+    const auto inf32 = hn::Set(du32, 0x7f800000), quiet32 = hn::Set(du32, 0x400000);
     size_t i = 0;
-    for (; i + N <= n; i += N)
-        hn::StoreU(hn::PromoteTo(df, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(src + i))), df, dst + i);
+    for (; i + N <= n; i += N) {
+        const auto promoted = hn::PromoteTo(df, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(src + i)));
+        const auto h = hn::PromoteTo(du32, hn::LoadU(du16, src + i));
+        const auto m = hn::And(h, mant_mask);
+        const auto sign = hn::ShiftLeft<16>(hn::And(h, hn::Set(du32, 0x8000)));
+        const auto special = hn::Or(hn::Or(sign, inf32), hn::Or(hn::ShiftLeft<13>(m),
+                                    hn::IfThenElseZero(hn::Ne(m, hn::Zero(du32)), quiet32)));
+        const auto is_special = hn::Eq(hn::And(h, exp_mask), exp_mask);
+        hn::StoreU(hn::BitCast(df, hn::IfThenElse(is_special, special, hn::BitCast(du32, promoted))), df, dst + i);
+    }
     scalar::f16_to_f32(src + i, dst + i, n - i);
 }
 
