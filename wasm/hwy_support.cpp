@@ -59,13 +59,32 @@ void AlignedDeleter::DeleteAlignedArray(void* aligned_pointer, FreePtr free_ptr,
     FreeAlignedBytes(aligned_pointer, free_ptr, opaque_ptr);
 }
 
-// wasm has one target, fixed at compile time (SIMD128); with HWY_COMPILE_ONLY_STATIC HWY_EXPORT never calls these,
-// but a file built without it would, and then the answer is the same single target.
-int64_t SupportedTargets() { return HWY_STATIC_TARGET; }
+// wasm has one target, fixed at compile time (SIMD128). HWY_EXPORT tables never ask (HWY_COMPILE_ONLY_STATIC makes
+// them single-entry), but tests iterate SupportedAndGeneratedTargets() and mock the set, so keep Highway's
+// contract: the mock or the static target, minus disabled ones, never empty.
+namespace {
+int64_t g_mock_targets = 0;
+int64_t g_disabled_targets = 0;
+}  // namespace
+
+int64_t SupportedTargets() {
+    const int64_t targets = (g_mock_targets ? g_mock_targets : HWY_STATIC_TARGET) & ~g_disabled_targets;
+    return targets ? targets : HWY_STATIC_TARGET;
+}
 
 ChosenTarget& GetChosenTarget() {
     static ChosenTarget chosen;
     return chosen;
+}
+
+void DisableTargets(int64_t disabled_targets) {
+    g_disabled_targets = disabled_targets;
+    GetChosenTarget().Update(SupportedTargets());
+}
+
+void SetSupportedTargetsForTest(int64_t targets) {
+    g_mock_targets = targets;
+    GetChosenTarget().Update(SupportedTargets());
 }
 
 }  // namespace hwy
