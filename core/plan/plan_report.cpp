@@ -11,8 +11,9 @@ nlohmann::json model_summary(const ModelInput& in, const Plan& plan) {
     for (const auto& f : c.files) files.push_back({{"name", f.name}, {"bytes", f.size}});
     for (const auto& t : c.tensors) {
         auto& d = dtypes[dtype_name(t.st.dtype)];
-        d["tensors"] = d.value("tensors", 0) + 1;
-        d["bytes"] = d.value("bytes", uint64_t{0}) + t.st.nbytes;
+        if (d.is_null()) d = {{"tensors", 0}, {"bytes", uint64_t{0}}};
+        d["tensors"] = d["tensors"].get<uint64_t>() + 1;
+        d["bytes"] = d["bytes"].get<uint64_t>() + t.st.nbytes;
     }
     return {{"name", in.name},
             {"arch", plan.arch},
