@@ -4,7 +4,7 @@
 set -euo pipefail
 want=(g++ cmake make python3 libhwy-dev nlohmann-json3-dev catch2)
 if [ "${1:-build}" = test ]; then
-  want+=(emscripten nodejs npm)
+  want+=(emscripten nodejs npm chromium)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -17,3 +17,18 @@ add_test(NAME integration:llama-cpp-tinystories
          COMMAND ${Python3_EXECUTABLE} ${GS_IT}/llama_cpp_run.py --cli ${GS_CLI} --shared ${GGUFSMITH_SHARED_DIR}
                  --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-llama)
 set_tests_properties(integration:llama-cpp-tinystories PROPERTIES TIMEOUT 900)
+
+# The web page in headless Chromium against the CLI's bytes. Builds the wasm module itself (scripts/build-web.sh ->
+# build/wasm, web/); needs emscripten, /usr/bin/chromium and `npm ci` in tests/js (playwright-core).
+add_test(NAME integration:web-chromium
+         COMMAND ${PROJECT_SOURCE_DIR}/scripts/test-web.sh --cli ${GS_CLI} --work ${CMAKE_BINARY_DIR}/it-web)
+set_tests_properties(integration:web-chromium PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+
+# The same wasm module under node (no browser): byte identity with the CLI, error texts, read sizes.
+find_program(GGUFSMITH_NODE_HOST NAMES node nodejs)
+if(GGUFSMITH_NODE_HOST)
+  add_test(NAME integration:web-module-node
+           COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/module.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --shared \"$3\" --work \"$4\""
+                   ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-module)
+  set_tests_properties(integration:web-module-node PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+endif()
