@@ -95,7 +95,7 @@ async function convert() {
   const t0 = performance.now();
   onProgress = (p) => {
     const secs = (performance.now() - t0) / 1000, rate = p.bytesIn / 1e6 / Math.max(secs, 1e-3);
-    const eta = rate > 0 ? (p.bytesTotal - p.bytesIn) / 1e6 / rate : 0;
+    const eta = rate > 0 ? (p.bytesTotal - p.bytesIn) / 1e6 / rate : Infinity;
     $('progress').value = p.bytesTotal ? p.bytesIn / p.bytesTotal : 0;
     $('progress-text').textContent = `tensor ${p.tensor + 1}/${p.nTensors} ${p.name}\n` +
       `${formatBytes(p.bytesIn)} of ${formatBytes(p.bytesTotal)} read, ${formatBytes(p.bytesOut)} written, ` +

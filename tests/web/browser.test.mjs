@@ -65,13 +65,18 @@ const context = await chromium.launchPersistentContext(profile, {
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
          '--disable-component-update', '--no-first-run', '--disable-sync'],
 });
-// Records every data-state the page passes through, so the test can check the order, not just the end.
+// Records every data-state the page passes through, so the test can check the order, not just the end, and every
+// progress line shown while converting.
 await context.addInitScript(() => {
   window.__states = [];
+  window.__progress = [];
   const note = () => window.__states.push(document.body.dataset.state);
   document.addEventListener('DOMContentLoaded', () => {
     note();
     new MutationObserver(note).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+    const line = document.getElementById('progress-text');
+    new MutationObserver(() => window.__progress.push(line.textContent))
+      .observe(line, { childList: true, characterData: true, subtree: true });
   });
 });
 const page = context.pages()[0] || await context.newPage();
@@ -101,6 +106,8 @@ try {
       if (s !== 'done') continue;
       const states = await page.evaluate(() => window.__states.join(' '));
       check(/idle.*planned.*converting.*done$/.test(states), `${model} ${type}: states ${states}`);
+      const progress = await page.evaluate(() => window.__progress.filter((t) => /MB\/s, ETA/.test(t)).at(-1) || '');
+      check(progress !== '', `${model} ${type}: progress shown: ${progress.replace('\n', ' / ')}`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
       const got = readFileSync(await download.path());
       const diff = firstDifference(got, expected);
@@ -117,6 +124,7 @@ try {
     await settled(['error', 'planned']);
     const text = await page.textContent('#error');
     check(await state() === 'error' && message.test(text), `bad folder ${dir.split('/').at(-1)}: ${text}`);
+    if (dir.endsWith('lfs-pointer')) await page.screenshot({ path: join(opt.work, 'error.png') });
   }
   check(pageErrors.length === 0, `no uncaught page errors${pageErrors.length ? ': ' + pageErrors.join('; ') : ''}`);
 } finally {

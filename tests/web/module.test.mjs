@@ -86,6 +86,7 @@ if (opt.large) {
           `${(srcBytes / 1e6 / secs).toFixed(1)} MB/s read in wasm ${r.error || ''}`);
     check(r.heap_bytes < 512 * MiB, `generated ${type}: wasm heap ${(r.heap_bytes / MiB).toFixed(0)} MiB (< 512 MiB)`);
   }
+  check(gs.hooks.maxRead <= 32 * MiB, `generated: largest single read ${gs.hooks.maxRead} bytes (<= 32 MiB)`);
 }
 
 if (failures.length) {
