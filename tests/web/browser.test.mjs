@@ -118,6 +118,21 @@ try {
         await page.screenshot({ path: join(opt.work, 'after-conversion.png'), fullPage: true });
     }
   }
+  // Dropping files (here: the loose files of tinystories-656k, taken from the directory input) opens them as well.
+  {
+    await page.goto(server.url);
+    await page.setInputFiles('#folder', join(opt.shared, 'models', 'tinystories-656k'));
+    await settled(['planned', 'error']);
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      for (const f of document.getElementById('folder').files) dt.items.add(f);
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => document.getElementById('folder-name').textContent.startsWith('model:'));
+    await settled(['planned', 'error']);
+    check(await state() === 'planned', `dropped files: ${await page.textContent('#folder-name')} planned ` +
+                                       `(${await page.textContent('#error')})`);
+  }
   for (const [dir, message] of badFolders()) {
     await page.goto(server.url);
     await page.setInputFiles('#folder', dir);
