@@ -117,7 +117,7 @@ async function convert() {
     $('result').hidden = false;
     setState('done');
   } catch (e) {
-    showError(e);
+    if (!e.cancelled) showError(e);  // after a cancel, cancel() reopens the folder and sets the state
   } finally {
     onProgress = null;
     $('convert').disabled = $('type').disabled = $('folder').disabled = false;
@@ -140,7 +140,8 @@ async function saveAs(file, name) {
 // The module is synchronous, so a running conversion can only be stopped by ending its worker.
 async function cancel() {
   worker.terminate();
-  for (const p of pending.values()) p.reject(new Error('conversion cancelled'));
+  const stopped = Object.assign(new Error('conversion cancelled'), { cancelled: true });
+  for (const p of pending.values()) p.reject(stopped);
   pending.clear();
   startWorker();
   if (folder) await openFolder(folder);

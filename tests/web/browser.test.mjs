@@ -70,10 +70,12 @@ const context = await chromium.launchPersistentContext(profile, {
 await context.addInitScript(() => {
   window.__states = [];
   window.__progress = [];
-  const note = () => window.__states.push(document.body.dataset.state);
   document.addEventListener('DOMContentLoaded', () => {
-    note();
-    new MutationObserver(note).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+    window.__states.push(document.body.dataset.state);
+    // Several changes in one task arrive as one batch; each record's successor holds the value it was changed to.
+    new MutationObserver((records) => records.forEach((r, i) => window.__states.push(
+      i + 1 < records.length ? records[i + 1].oldValue : document.body.dataset.state)))
+      .observe(document.body, { attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
     const line = document.getElementById('progress-text');
     new MutationObserver(() => window.__progress.push(line.textContent))
       .observe(line, { childList: true, characterData: true, subtree: true });
@@ -132,6 +134,17 @@ try {
     await settled(['planned', 'error']);
     check(await state() === 'planned', `dropped files: ${await page.textContent('#folder-name')} planned ` +
                                        `(${await page.textContent('#error')})`);
+  }
+  // Cancel: clicked in the same task as Convert, so it always lands while the conversion is running.
+  {
+    await page.goto(server.url);
+    await page.setInputFiles('#folder', join(opt.shared, 'models', 'dev-llama-spm'));
+    await settled(['planned', 'error']);
+    await page.evaluate(() => { document.getElementById('convert').click(); document.getElementById('cancel').click(); });
+    await page.waitForFunction(() => window.__states.includes('converting'));
+    await settled(['planned', 'error']);
+    check(await state() === 'planned' && await page.isHidden('#error') && await page.isHidden('#save'),
+          `cancel: back to planned, no error (${await page.textContent('#error')})`);
   }
   for (const [dir, message] of badFolders()) {
     await page.goto(server.url);
