@@ -63,6 +63,14 @@ for (const model of ['tinystories-656k', 'dev-llama-spm']) {
   const r2 = gs.open('short', ts.files.map((f) => (f === st ? { ...f, size: 1_000_000 } : f)));
   check(/truncated/.test(r2.error || ''), `truncated shard: ${r2.error}`);
   check(gs.plan('F16').error === 'no model folder is open', 'plan after a failed open: no model folder is open');
+  // A 20 MiB config.json is read whole by the core, but through File.slice()s of at most 16 MiB.
+  const padded = Buffer.concat([readFileSync(join(opt.shared, 'models', 'tinystories-656k', 'config.json')),
+                                Buffer.alloc(20 * MiB, 0x20)]);
+  const big = { name: 'config.json', size: padded.length,
+                read(offset, view) { view.set(padded.subarray(offset, offset + view.length)); return ''; } };
+  gs.hooks.maxRead = 0;
+  const r4 = gs.open('padded', ts.files.map((f) => (f.name === 'config.json' ? big : f)));
+  check(r4.ok && gs.hooks.maxRead <= 16 * MiB, `20 MiB config.json: ${r4.error || 'opened'}, largest read ${gs.hooks.maxRead}`);
   gs.open(ts.name, ts.files);
   const r3 = gs.plan('Q9_X');
   check(/unknown type 'Q9_X'/.test(r3.error || ''), `unknown type: ${r3.error}`);

@@ -34,6 +34,7 @@ EM_JS(void, gs_js_write, (const uint8_t* src, size_t n, char* err, size_t err_ca
 
 constexpr size_t kWindowBytes = 4u << 20;    // the small-read window
 constexpr size_t kSmallRead = 256u << 10;    // reads shorter than this go through it
+constexpr size_t kMaxRead = 16u << 20;       // one File.slice() never asks for more (one ArrayBuffer in JS)
 constexpr size_t kSinkBuffer = 4u << 20;
 
 struct JsReader final : gs::RangeReader {
@@ -81,7 +82,11 @@ void JsFolder::read(size_t file, uint64_t offset, void* dst, size_t n) const {
         gs_js_read(static_cast<int>(file), static_cast<double>(off), static_cast<uint8_t*>(to), len, err, kErrCap);
         if (err[0]) throw Error(files_[file].name, "", std::string("read failed: ") + err);
     };
-    if (n >= kSmallRead) return js_read(offset, dst, n);
+    if (n >= kSmallRead) {  // the pipeline's chunks are ~8 MiB; only a huge safetensors header is longer
+        for (size_t done = 0; done < n; done += kMaxRead)
+            js_read(offset + done, static_cast<uint8_t*>(dst) + done, std::min(kMaxRead, n - done));
+        return;
+    }
     const bool hit = window_file_ == file && offset >= window_begin_ && offset + n <= window_begin_ + window_.size();
     if (!hit) {
         window_file_ = SIZE_MAX;  // stays invalid if the read below throws
