@@ -168,11 +168,7 @@ int run_convert(const std::vector<std::string>& args) {
         print_plan(plan, size);
         return kOk;
     }
-    if (plan.needs_imatrix() && a.imatrix.empty())
-        for (const auto& t : plan.tensors)
-            if (t.requires_imatrix)
-                throw Error("", t.out.name, std::string("type ") + type_name(t.out.type) +
-                                                " needs an importance matrix, and none was given");
+    require_executable(plan);
     if (a.out.empty()) a.out = in.name + "-" + po.quant->name + ".gguf";
     for (const auto& f : folder->files())
         if (native::same_file(a.out, (native::is_directory(a.path) ? a.path + "/" : std::string()) + f) ||

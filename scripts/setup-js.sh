@@ -18,7 +18,7 @@ stamp=node_modules/.ggufsmith-setup-stamp
 want="$(cat package.json package-lock.json .npmrc | sha256sum | cut -d' ' -f1) node-$(node -p 'process.versions.modules')"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" \
       && -d node_modules/node-llama-cpp && -d node_modules/@node-llama-cpp/linux-x64 \
-      && -d node_modules/@huggingface/tokenizers ]]; then
+      && -d node_modules/@huggingface/tokenizers && -d node_modules/playwright-core ]]; then
     exit 0
 fi
 

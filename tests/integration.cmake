@@ -41,3 +41,23 @@ add_test(NAME integration:tokenizer-parity
          COMMAND ${Python3_EXECUTABLE} ${GS_IT}/tokenizer_parity.py --cli ${GS_CLI}
                  --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-tokenizers)
 set_tests_properties(integration:tokenizer-parity PROPERTIES TIMEOUT 1200)
+
+# The web page in headless Chromium against the CLI's bytes. Builds the wasm module itself (scripts/build-web.sh ->
+# build/wasm, web/); needs emscripten, /usr/bin/chromium and `npm ci` in tests/js (playwright-core).
+add_test(NAME integration:web-chromium
+         COMMAND ${PROJECT_SOURCE_DIR}/scripts/test-web.sh --cli ${GS_CLI} --work ${CMAKE_BINARY_DIR}/it-web)
+set_tests_properties(integration:web-chromium PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+
+# The same wasm module under node (no browser): byte identity with the CLI, error texts, read sizes.
+find_program(GGUFSMITH_NODE_HOST NAMES node nodejs)
+if(GGUFSMITH_NODE_HOST)
+  add_test(NAME integration:web-module-node
+           COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/module.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --shared \"$3\" --work \"$4\""
+                   ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-module)
+  set_tests_properties(integration:web-module-node PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+  # A generated 4.7 GB BF16 model (bytes computed on read, never on disk): offsets past 4 GiB, heap < 512 MiB.
+  add_test(NAME integration:web-module-large
+           COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/module.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --shared \"$3\" --work \"$4\" --large"
+                   ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-large)
+  set_tests_properties(integration:web-module-large PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+endif()

@@ -39,6 +39,20 @@ bool Plan::needs_imatrix() const {
 
 namespace {
 bool is_float_type(GgmlType t) { return t == GgmlType::F32 || t == GgmlType::F16 || t == GgmlType::BF16; }
+}  // namespace
+
+void require_executable(const Plan& plan) {
+    for (const auto& t : plan.tensors) {
+        if (!is_float_type(t.out.type) && !quant::find_kernel(t.out.type))
+            throw Error("", t.out.name,
+                        std::string("type ") + type_name(t.out.type) + " (" + t.why + ") cannot be written by ggufsmith yet");
+        if (t.requires_imatrix && !t.imatrix)
+            throw Error("", t.out.name,
+                        std::string("type ") + type_name(t.out.type) + " needs an importance matrix, and none was given");
+    }
+}
+
+namespace {
 
 // The plain conversion handles a bare float ftype; overrides need llama-quantize's selection even there.
 bool plain_conversion(const PlanOptions& opt) {

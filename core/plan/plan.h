@@ -49,6 +49,10 @@ struct PlanOptions {
 
 Plan build_plan(const ModelInput& in, const PlanOptions& opt);
 
+// Throws gs::Error naming the first tensor that execute_plan could not write: a type without a kernel (only a
+// dry-run plan has those) or one llama-quantize refuses without an importance matrix (none can be given yet).
+void require_executable(const Plan& plan);
+
 // llama.cpp's general.file_type value (enum llama_ftype) for a whole-file output type.
 uint32_t llama_ftype_of(GgmlType t);
 

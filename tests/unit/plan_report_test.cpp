@@ -1,0 +1,60 @@
+// plan_report (the page's dry run) and require_executable (the refusal the CLI and the page share), on the reference
+// model: the report must agree with the plan and the GGUF layout it describes.
+#include <catch2/catch.hpp>
+
+#include "core/error.h"
+#include "core/gguf/writer.h"
+#include "core/plan/plan.h"
+#include "core/plan/plan_report.h"
+#include "native/file_io.h"
+#include "tests/support.h"
+
+using namespace gs;
+
+namespace {
+const ModelInput& dev_input() {
+    static const auto folder = native::open_folder(test::shared_path("models/dev-llama-spm"));
+    static const ModelInput in = load_model_input(*folder);
+    return in;
+}
+
+Plan dry_plan(const std::string& name) {
+    PlanOptions po;
+    po.quant = resolve_quant_name(name);
+    REQUIRE(po.quant);
+    po.allow_unwritable = true;
+    return build_plan(dev_input(), po);
+}
+}  // namespace
+
+TEST_CASE("plan_report describes the plan and its file", "[plan][report]") {
+    const Plan p = dry_plan("Q4_K_M");
+    const auto r = plan_report(dev_input(), p);
+    CHECK(r["file_bytes"].get<uint64_t>() == gguf_file_size(p.kv, p.infos()));
+    CHECK(r["bpw"].get<double>() == Approx(8.0 * gguf_file_size(p.kv, p.infos()) / p.n_params()));
+    CHECK(r["executable"].get<bool>());
+    REQUIRE(r["tensors"].size() == p.tensors.size());
+    for (size_t i = 0; i < p.tensors.size(); ++i) {
+        CHECK(r["tensors"][i]["name"] == p.tensors[i].out.name);
+        CHECK(r["tensors"][i]["type"] == type_name(p.tensors[i].out.type));
+        CHECK(r["tensors"][i]["bytes"].get<uint64_t>() == p.tensors[i].out.nbytes());
+        CHECK(r["tensors"][i]["why"] == p.tensors[i].why);
+    }
+    const auto& m = r["model"];
+    CHECK(m["name"] == "dev-llama-spm");
+    CHECK(m["arch"] == "llama");
+    CHECK(m["params"].get<uint64_t>() == p.n_params());
+    CHECK(m["shards"] == 1);
+    CHECK(m["dtypes"]["BF16"]["tensors"].get<size_t>() == dev_input().catalog.tensors.size());
+    CHECK(m["dtypes"]["BF16"]["bytes"].get<uint64_t>() == dev_input().catalog.total_bytes());
+}
+
+// IQ2_XXS has no kernel yet and would need an importance matrix anyway: refused either way, naming the type.
+TEST_CASE("require_executable refuses what execute_plan cannot write, and the report says why", "[plan][report]") {
+    const Plan p = dry_plan("IQ2_XXS");
+    CHECK_THROWS_WITH(require_executable(p), Catch::Contains("IQ2_XXS"));
+    const auto r = plan_report(dev_input(), p);
+    CHECK_FALSE(r["executable"].get<bool>());
+    CHECK(r["not_executable_why"].get<std::string>().find("IQ2_XXS") != std::string::npos);
+    CHECK_NOTHROW(require_executable(dry_plan("Q4_K_M")));
+}

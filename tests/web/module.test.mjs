@@ -1,0 +1,104 @@
+// The page's wasm module under node, without a browser: the same hooks as web/worker.js. Checks that its output is
+// byte-identical to the native CLI's, that bad folders give the core's messages, and (with --large) that a generated
+// model whose safetensors exceed 4.5 GB converts with the wasm heap staying under 512 MiB, offsets past 4 GiB
+// included, and prints its MB/s.
+// Usage: node --no-experimental-fetch module.test.mjs --module build/wasm/web/ggufsmith.js --cli PATH --shared DIR
+//        --work DIR [--large]
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { diskFolder, loadModule } from './node_folder.mjs';
+import { generatedLlama } from './generated_model.mjs';
+
+const { values: opt } = parseArgs({ options: {
+  module: { type: 'string' }, cli: { type: 'string' }, shared: { type: 'string' }, work: { type: 'string' },
+  large: { type: 'boolean', default: false },
+} });
+for (const k of ['module', 'cli', 'shared', 'work']) if (!opt[k]) throw new Error(`--${k} is required`);
+
+const failures = [];
+const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
+rmSync(opt.work, { recursive: true, force: true });
+mkdirSync(opt.work, { recursive: true });
+const gs = await loadModule(resolve(opt.module));
+const MiB = 1 << 20;
+
+function convertToBuffer(type) {
+  const chunks = [];
+  const t0 = performance.now();
+  const r = gs.convert(type, (view) => { chunks.push(Buffer.from(view)); });
+  return { r, bytes: Buffer.concat(chunks), secs: (performance.now() - t0) / 1000 };
+}
+
+for (const model of ['tinystories-656k', 'dev-llama-spm']) {
+  const dir = join(opt.shared, 'models', model);
+  const folder = diskFolder(dir);
+  const opened = gs.open(folder.name, folder.files);
+  check(opened.ok === true, `${model}: opened ${JSON.stringify(opened)}`);
+  for (const type of ['F16', 'Q8_0', 'Q4_K_M']) {
+    const out = join(opt.work, `native-${model}-${type}.gguf`);
+    let t0 = performance.now();
+    execFileSync(opt.cli, ['convert', dir, '-t', type, '-o', out, '-q']);
+    const nativeSecs = (performance.now() - t0) / 1000;
+    const expected = readFileSync(out);
+    const plan = gs.plan(type);
+    const { r, bytes, secs } = convertToBuffer(type);
+    check(r.ok && bytes.equals(expected) && plan.file_bytes === expected.length,
+          `${model} ${type}: ${bytes.length} bytes (plan said ${plan.file_bytes}), CLI ${expected.length}, ` +
+          `${bytes.equals(expected) ? 'identical' : 'DIFFERENT'} ${r.error || ''}` +
+          ` [wasm ${secs.toFixed(2)} s incl. module overhead, native process ${nativeSecs.toFixed(2)} s]`);
+  }
+  check(gs.hooks.maxRead <= 32 * MiB, `${model}: largest single read ${gs.hooks.maxRead} bytes (<= 32 MiB)`);
+  folder.close();
+}
+
+// Error texts come from the core (gs::Error) unchanged.
+{
+  const ts = diskFolder(join(opt.shared, 'models', 'tinystories-656k'));
+  const r = gs.open('broken', ts.files.filter((f) => f.name !== 'config.json'));
+  check(/no config\.json/.test(r.error || ''), `missing config.json: ${r.error}`);
+  const st = ts.files.find((f) => f.name === 'model.safetensors');
+  const r2 = gs.open('short', ts.files.map((f) => (f === st ? { ...f, size: 1_000_000 } : f)));
+  check(/truncated/.test(r2.error || ''), `truncated shard: ${r2.error}`);
+  check(gs.plan('F16').error === 'no model folder is open', 'plan after a failed open: no model folder is open');
+  // A 20 MiB config.json is read whole by the core, but through File.slice()s of at most 16 MiB.
+  const padded = Buffer.concat([readFileSync(join(opt.shared, 'models', 'tinystories-656k', 'config.json')),
+                                Buffer.alloc(20 * MiB, 0x20)]);
+  const big = { name: 'config.json', size: padded.length,
+                read(offset, view) { view.set(padded.subarray(offset, offset + view.length)); return ''; } };
+  gs.hooks.maxRead = 0;
+  const r4 = gs.open('padded', ts.files.map((f) => (f.name === 'config.json' ? big : f)));
+  check(r4.ok && gs.hooks.maxRead <= 16 * MiB, `20 MiB config.json: ${r4.error || 'opened'}, largest read ${gs.hooks.maxRead}`);
+  gs.open(ts.name, ts.files);
+  const r3 = gs.plan('Q9_X');
+  check(/unknown type 'Q9_X'/.test(r3.error || ''), `unknown type: ${r3.error}`);
+  ts.close();
+}
+
+if (opt.large) {
+  const model = generatedLlama({ layers: 46, hidden: 2048, intermediate: 5632, shared: opt.shared });
+  const srcBytes = model.files.filter((f) => f.name.endsWith('.safetensors')).reduce((n, f) => n + f.size, 0);
+  const opened = gs.open('generated-llama', model.files);
+  check(opened.ok === true, `generated model: ${(srcBytes / 1e9).toFixed(2)} GB of safetensors opened ${opened.error || ''}`);
+  for (const type of ['F16', 'Q4_K_M']) {
+    const plan = gs.plan(type);
+    const hash = createHash('sha256');
+    let written = 0;
+    const t0 = performance.now();
+    const r = gs.convert(type, (view) => { written += view.length; hash.update(view); });
+    const secs = (performance.now() - t0) / 1000;
+    check(r.ok && written === plan.file_bytes,
+          `generated ${type}: ${(written / 1e9).toFixed(2)} GB written (plan ${(plan.file_bytes / 1e9).toFixed(2)}), ` +
+          `${(srcBytes / 1e6 / secs).toFixed(1)} MB/s read in wasm ${r.error || ''}`);
+    check(r.heap_bytes < 512 * MiB, `generated ${type}: wasm heap ${(r.heap_bytes / MiB).toFixed(0)} MiB (< 512 MiB)`);
+  }
+  check(gs.hooks.maxRead <= 32 * MiB, `generated: largest single read ${gs.hooks.maxRead} bytes (<= 32 MiB)`);
+}
+
+if (failures.length) {
+  console.error(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log('all module checks passed');

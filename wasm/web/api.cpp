@@ -1,0 +1,118 @@
+// The page's entry points (embind): open a folder, list the -t names, plan one, convert with one. Each returns a JSON
+// string; failures come back as {"error": "<gs::Error text>"} so the worker never sees a C++ exception.
+// One model is open at a time: its ModelInput refers to the folder, so both live here between calls.
+#include <emscripten.h>
+#include <emscripten/bind.h>
+#include <emscripten/heap.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/pipeline/execute.h"
+#include "core/plan/ftype.h"
+#include "core/plan/plan.h"
+#include "core/plan/plan_report.h"
+#include "core/plan/profile.h"
+#include "wasm/web/js_io.h"
+
+namespace gs::web {
+namespace {
+using nlohmann::json;
+
+EM_JS(void, gs_js_progress, (size_t tensor, size_t n_tensors, double bytes_in, double bytes_total, const char* name), {
+    if (Module["gsProgress"]) Module["gsProgress"](tensor, n_tensors, bytes_in, bytes_total, UTF8ToString(name));
+});
+
+struct Session {
+    std::unique_ptr<JsFolder> folder;
+    ModelInput input;
+};
+std::unique_ptr<Session> session;
+
+template <class F>
+std::string guarded(F&& f) {
+    try {
+        return f().dump();
+    } catch (const std::exception& e) {  // gs::Error's what() is already "file: tensor 'x': detail"
+        return json{{"error", e.what()}}.dump();
+    }
+}
+
+Profile profile_named(const std::string& type) {
+    auto p = resolve_quant_name(type);
+    if (!p) throw Error("unknown type '" + type + "'");
+    return *p;
+}
+
+Plan plan_for(const std::string& type, bool dry_run) {
+    if (!session) throw Error("no model folder is open");
+    PlanOptions po;
+    po.quant = profile_named(type);
+    po.allow_unwritable = dry_run;
+    return build_plan(session->input, po);
+}
+
+// {"name": folder name, "files": [{"name": relative name, "size": bytes}]}, in the order gsRead indexes them.
+std::string open_folder(const std::string& spec) {
+    return guarded([&] {
+        session.reset();
+        const json j = json::parse(spec);
+        std::vector<JsFile> files;
+        for (const auto& f : j.at("files")) files.push_back({f.at("name").get<std::string>(), f.at("size").get<uint64_t>()});
+        auto s = std::make_unique<Session>();
+        s->folder = std::make_unique<JsFolder>(j.at("name").get<std::string>(), std::move(files));
+        s->input = load_model_input(*s->folder);
+        session = std::move(s);
+        return json{{"ok", true}};
+    });
+}
+
+// Every -t name the CLI accepts, ftypes first, with the profiles' descriptions.
+std::string types() {
+    return guarded([] {
+        json v = json::array();
+        for (const auto& f : all_ftypes()) v.push_back({{"name", f.name}, {"profile", false}});
+        for (const auto& n : builtin_profile_names())
+            v.push_back({{"name", n}, {"profile", true}, {"description", builtin_profile(n)->description}});
+        return v;
+    });
+}
+
+std::string plan(const std::string& type) {
+    return guarded([&] {
+        json r = plan_report(session->input, plan_for(type, true));
+        r["type"] = type;
+        r["output_name"] = session->input.name + "-" + profile_named(type).name + ".gguf";
+        return r;
+    });
+}
+
+std::string convert(const std::string& type) {
+    return guarded([&] {
+        const Plan p = plan_for(type, false);
+        require_executable(p);
+        const std::string out = session->input.name + "-" + profile_named(type).name + ".gguf";
+        JsSink sink;
+        ExecuteOptions eo;
+        eo.progress = [](const ProgressInfo& pi) {
+            gs_js_progress(pi.tensor, pi.n_tensors, static_cast<double>(pi.bytes_in),
+                           static_cast<double>(pi.bytes_in_total), pi.name ? pi.name->c_str() : "");
+        };
+        execute_plan(p, session->input, sink, out, eo);
+        sink.flush();
+        // wasm memory only grows, so its size now is the peak of this whole session.
+        return json{{"ok", true}, {"bytes", sink.written()}, {"output_name", out},
+                    {"heap_bytes", emscripten_get_heap_size()}};
+    });
+}
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(ggufsmith) {
+    emscripten::function("openFolder", &open_folder);
+    emscripten::function("types", &types);
+    emscripten::function("plan", &plan);
+    emscripten::function("convert", &convert);
+}
+
+}  // namespace gs::web

@@ -1,0 +1,54 @@
+// The core's I/O interfaces over JavaScript: a folder of browser File objects read through synchronous File.slice()
+// reads (FileReaderSync in the worker, fs.readSync under node), and a sink that hands each chunk to JS as a view of
+// the wasm heap. The JS side installs the hooks on the Module object: gsRead, gsWrite (see web/worker.js).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/io/reader.h"
+#include "core/io/sink.h"
+
+namespace gs::web {
+
+struct JsFile {
+    std::string name;  // relative to the folder
+    uint64_t size = 0;
+};
+
+// Files are addressed by their index in the list JS passed; Module.gsRead(index, offset, view) fills the view.
+class JsFolder final : public Folder {
+public:
+    JsFolder(std::string name, std::vector<JsFile> files);
+    std::string name() const override { return name_; }
+    std::vector<std::string> files() const override;
+    bool has(const std::string& rel) const override;
+    std::unique_ptr<RangeReader> open(const std::string& rel) const override;
+
+    // Reads through the small-read window: a RowReader transposing a tensor asks for many short ranges, and one
+    // JS round trip (a File.slice() and a FileReaderSync) per few bytes would dominate.
+    void read(size_t file, uint64_t offset, void* dst, size_t n) const;
+
+private:
+    std::string name_;
+    std::vector<JsFile> files_;  // sorted by name
+    mutable std::vector<uint8_t> window_;
+    mutable size_t window_file_ = SIZE_MAX;
+    mutable uint64_t window_begin_ = 0;
+};
+
+// Buffers small writes (the header's many key/values) so JS sees few, large chunks.
+class JsSink final : public Sink {
+public:
+    void write(const void* data, size_t n) override;
+    void flush();
+    uint64_t written() const { return written_; }
+
+private:
+    std::vector<uint8_t> buf_;
+    uint64_t written_ = 0;
+    void hand_to_js(const void* data, size_t n);
+};
+
+}  // namespace gs::web

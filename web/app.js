@@ -1,0 +1,179 @@
+// The page: collects the dropped/chosen folder's files, talks to the worker, renders the plan and progress.
+// Automation contract (docs/web.md): #folder, #type, #convert, #save, #error, body[data-state] =
+// idle -> planned -> converting -> done | error.
+import { filesFromInput, filesFromDrop } from './folder.js';
+import { formatBytes, formatDuration, renderModel, renderPlan, typeLabel } from './render.js';
+
+const $ = (id) => document.getElementById(id);
+const setState = (s) => { document.body.dataset.state = s; };
+
+let worker, nextId = 1, pending = new Map(), onProgress = null;
+let folder = null;    // {name, names, fileList} of the open model
+let types = [];       // [{name, profile, file_bytes, bpw, executable, why}]
+let saveUrl = null;   // object URL of the finished GGUF (a disk-backed OPFS File)
+
+function startWorker() {
+  worker = new Worker('worker.js');
+  worker.onmessage = (ev) => {
+    const msg = ev.data;
+    if (msg.progress) return onProgress && onProgress(msg.progress);
+    const p = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (msg.error) p.reject(new Error(msg.error)); else p.resolve(msg);
+  };
+  worker.onerror = (ev) => {
+    ev.preventDefault();
+    for (const p of pending.values()) p.reject(new Error(`worker failed: ${ev.message || 'unknown error'}`));
+    pending.clear();
+  };
+}
+
+function request(cmd, data = {}) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, cmd, ...data });
+  });
+}
+
+function showError(e) {
+  $('error').textContent = e instanceof Error ? e.message : String(e);
+  $('error').hidden = false;
+  setState('error');
+}
+
+function clearError() {
+  $('error').hidden = true;
+  $('error').textContent = '';
+}
+
+async function openFolder(found) {
+  clearError();
+  for (const id of ['model', 'choose', 'plan', 'run']) $(id).hidden = true;
+  if (!found || found.fileList.length === 0) return showError('No files found: drop or choose a model folder.');
+  folder = found;
+  $('folder-name').textContent = `${found.name}: ${found.fileList.length} file(s)`;
+  setState('idle');
+  try {
+    ({ types } = await request('open', folder));
+    const select = $('type');
+    const keep = select.value;
+    select.replaceChildren(...types.map((t) => {
+      const o = new Option(typeLabel(t), t.name);
+      o.disabled = !t.executable;
+      if (!t.executable) o.title = t.why;
+      return o;
+    }));
+    const preferred = [keep, 'Q4_K_M', 'F16'].find((n) => types.some((t) => t.name === n && t.executable));
+    if (preferred) select.value = preferred;
+    await showPlan();
+    $('model').hidden = $('choose').hidden = $('plan').hidden = false;
+    setState('planned');
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function showPlan() {
+  const { plan } = await request('plan', { type: $('type').value });
+  renderModel(plan.model);
+  renderPlan(plan);
+  const t = types.find((x) => x.name === $('type').value);
+  $('planned').textContent = `${formatBytes(plan.file_bytes)}, ${plan.bpw.toFixed(2)} bits per weight`;
+  $('type-note').textContent = t && t.description ? t.description : '';
+}
+
+async function convert() {
+  clearError();
+  $('run').hidden = false;
+  $('result').hidden = true;
+  $('convert').disabled = $('type').disabled = $('folder').disabled = true;
+  $('cancel').hidden = false;
+  if (saveUrl) URL.revokeObjectURL(saveUrl);
+  saveUrl = null;
+  setState('converting');
+  const t0 = performance.now();
+  onProgress = (p) => {
+    const secs = (performance.now() - t0) / 1000, rate = p.bytesIn / 1e6 / Math.max(secs, 1e-3);
+    const eta = rate > 0 ? (p.bytesTotal - p.bytesIn) / 1e6 / rate : Infinity;
+    $('progress').value = p.bytesTotal ? p.bytesIn / p.bytesTotal : 0;
+    $('progress-text').textContent = `tensor ${p.tensor + 1}/${p.nTensors} ${p.name}\n` +
+      `${formatBytes(p.bytesIn)} of ${formatBytes(p.bytesTotal)} read, ${formatBytes(p.bytesOut)} written, ` +
+      `${rate.toFixed(1)} MB/s, ETA ${formatDuration(eta)}`;
+  };
+  try {
+    const { done } = await request('convert', { type: $('type').value });
+    const root = await navigator.storage.getDirectory();
+    const file = await (await (await root.getDirectoryHandle(done.dir)).getFileHandle(done.name)).getFile();
+    saveUrl = URL.createObjectURL(file);  // backed by the OPFS file on disk, not by memory
+    $('save').href = saveUrl;
+    $('save').download = done.name;
+    $('save').textContent = `Save ${done.name} (${formatBytes(done.bytes)})`;
+    $('saveas').hidden = !window.showSaveFilePicker;
+    $('saveas').onclick = () => saveAs(file, done.name);
+    $('progress').value = 1;
+    $('progress-text').textContent = `done: read ${formatBytes(done.bytesIn)}, wrote ${formatBytes(done.bytes)} in ` +
+      `${formatDuration(done.seconds)} (${(done.bytesIn / 1e6 / Math.max(done.seconds, 1e-3)).toFixed(1)} MB/s)`;
+    $('result').hidden = false;
+    setState('done');
+  } catch (e) {
+    if (!e.cancelled) showError(e);  // after a cancel, cancel() reopens the folder and sets the state
+  } finally {
+    onProgress = null;
+    $('convert').disabled = $('type').disabled = $('folder').disabled = false;
+    $('cancel').hidden = true;
+  }
+}
+
+// Copies the finished file to a place the user picks, streaming from OPFS (bounded memory).
+async function saveAs(file, name) {
+  try {
+    const handle = await window.showSaveFilePicker({ suggestedName: name });
+    const writable = await handle.createWritable();
+    await file.stream().pipeTo(writable);
+    $('saved').textContent = `saved as ${handle.name}`;
+  } catch (e) {
+    if (e.name !== 'AbortError') showError(e);
+  }
+}
+
+// The module is synchronous, so a running conversion can only be stopped by ending its worker.
+async function cancel() {
+  worker.terminate();
+  const stopped = Object.assign(new Error('conversion cancelled'), { cancelled: true });
+  for (const p of pending.values()) p.reject(stopped);
+  pending.clear();
+  startWorker();
+  if (folder) await openFolder(folder);
+}
+
+function wire() {
+  if (typeof Worker === 'undefined' || !navigator.storage || !navigator.storage.getDirectory) {
+    showError('This browser lacks Web Workers or the origin-private file system; ggufsmith needs a current ' +
+              'Chrome, Edge, Firefox or Safari.');
+    return;
+  }
+  if (!window.showSaveFilePicker) {
+    $('notice').textContent = 'This browser has no "Save as" file picker: the GGUF is written to the browser\'s ' +
+      'storage and offered as a download.';
+    $('notice').hidden = false;
+  }
+  $('folder').addEventListener('change', (ev) => openFolder(filesFromInput(ev.target.files)));
+  $('type').addEventListener('change', () => showPlan().catch(showError));
+  $('convert').addEventListener('click', convert);
+  $('cancel').addEventListener('click', () => cancel().catch(showError));
+  document.addEventListener('dragover', (ev) => { ev.preventDefault(); document.body.classList.add('dragging'); });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+  document.addEventListener('drop', async (ev) => {
+    ev.preventDefault();
+    document.body.classList.remove('dragging');
+    try {
+      await openFolder(await filesFromDrop(ev.dataTransfer));
+    } catch (e) {
+      showError(e);
+    }
+  });
+}
+
+startWorker();
+wire();

@@ -1,0 +1,106 @@
+// The dedicated worker: owns the wasm module, reads the dropped File objects in slices, writes the GGUF into the
+// origin-private file system. Everything here is synchronous from the module's point of view (FileReaderSync,
+// a sync access handle), which is why it runs in a worker and not on the page's thread.
+'use strict';
+importScripts('ggufsmith.js');
+
+const OUT_DIR = 'ggufsmith-out';
+const PROGRESS_EVERY_MS = 100;
+
+let files = [];  // File objects, indexed as the module's JsFolder indexes them
+const modulePromise = createGgufsmith({
+  // Fill `view` (a window on the wasm heap) from one File.slice(); never the whole file.
+  gsRead(index, offset, view) {
+    const buf = new FileReaderSync().readAsArrayBuffer(files[index].slice(offset, offset + view.length));
+    if (buf.byteLength !== view.length)
+      return `short read: ${buf.byteLength} of ${view.length} bytes at offset ${offset} (file changed on disk?)`;
+    view.set(new Uint8Array(buf));
+    return '';
+  },
+  gsWrite() { return 'no output is open'; },
+});
+
+function call(fn, ...args) {
+  const r = JSON.parse(fn(...args));
+  if (r && r.error) throw new Error(r.error);
+  return r;
+}
+
+async function open({ name, names, fileList }) {
+  const m = await modulePromise;
+  files = fileList;
+  call(m.openFolder, JSON.stringify({ name, files: names.map((n, i) => ({ name: n, size: fileList[i].size })) }));
+  // The picker shows every type's size, so plan them all now (plans read no tensor data: milliseconds each).
+  const types = call(m.types).map((t) => {
+    const p = JSON.parse(m.plan(t.name));
+    if (p.error) return { ...t, executable: false, why: p.error };
+    return { ...t, file_bytes: p.file_bytes, bpw: p.bpw, executable: p.executable, why: p.not_executable_why };
+  });
+  return { types };
+}
+
+async function plan({ type }) {
+  return { plan: call((await modulePromise).plan, type) };
+}
+
+async function outputDir() {
+  if (!navigator.storage || !navigator.storage.getDirectory)
+    throw new Error('this browser has no origin-private file system (navigator.storage.getDirectory), which ' +
+                    'ggufsmith writes the GGUF into; use a current Chrome, Edge, Firefox or Safari');
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle(OUT_DIR, { create: true });
+}
+
+async function convert({ type }, id) {
+  const m = await modulePromise;
+  const outName = call(m.plan, type).output_name;
+  const dir = await outputDir();
+  for await (const key of dir.keys()) await dir.removeEntry(key);  // the previous conversion's output
+  const handle = await dir.getFileHandle(outName, { create: true });
+  if (!handle.createSyncAccessHandle)
+    throw new Error('this browser cannot write files synchronously from a worker (FileSystemFileHandle.' +
+                    'createSyncAccessHandle); use a current Chrome, Edge, Firefox or Safari');
+  const access = await handle.createSyncAccessHandle();
+  let pos = 0, last = 0, bytesIn = 0;
+  m.gsWrite = (view) => {
+    const n = access.write(view, { at: pos });
+    if (n !== view.length) return `short write (${n} of ${view.length} bytes): disk full or storage quota reached?`;
+    pos += n;
+    return '';
+  };
+  m.gsProgress = (tensor, nTensors, read, bytesTotal, name) => {
+    bytesIn = read;
+    const now = performance.now();
+    if (now - last < PROGRESS_EVERY_MS && bytesIn < bytesTotal) return;
+    last = now;
+    postMessage({ id, progress: { tensor, nTensors, bytesIn, bytesTotal, name, bytesOut: pos } });
+  };
+  const t0 = performance.now();
+  try {
+    call(m.convert, type);
+    access.flush();
+  } catch (e) {
+    access.close();
+    await dir.removeEntry(outName).catch(() => {});
+    throw e;
+  } finally {
+    m.gsWrite = () => 'no output is open';
+    m.gsProgress = null;
+  }
+  access.close();
+  return { done: { dir: OUT_DIR, name: outName, bytes: pos, bytesIn, seconds: (performance.now() - t0) / 1000 } };
+}
+
+const handlers = { open, plan, convert };
+// One request at a time: the module is synchronous, so requests queue naturally behind the running one.
+let queue = Promise.resolve();
+onmessage = (ev) => {
+  const { id, cmd } = ev.data;
+  queue = queue.then(async () => {
+    try {
+      postMessage({ id, ...(await handlers[cmd](ev.data, id)) });
+    } catch (e) {
+      postMessage({ id, error: String(e && e.message || e) });
+    }
+  });
+};
