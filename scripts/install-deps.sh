@@ -9,8 +9,17 @@ fi
 if [ "${1:-build}" = bench ]; then
   want+=(time)  # /usr/bin/time: peak RSS for scripts/bench-convert.sh
 fi
+# A package whose command is already on PATH (node and npm installed some other way, say) is not asked for:
+# Debian's npm conflicts with a nodejs that bundles its own npm.
+command_of() {
+  case "$1" in
+    nodejs) echo node ;; npm) echo npm ;; emscripten) echo emcc ;; chromium) echo chromium ;; *) echo "" ;;
+  esac
+}
 missing=()
 for p in "${want[@]}"; do
+  c=$(command_of "$p")
+  if [ -n "$c" ] && command -v "$c" >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
