@@ -21,6 +21,6 @@ step() {  # step NAME CMD...: run quietly, show the log if it fails
   fi
 }
 
-[ -f build/wasm/CMakeCache.txt ] || step web-configure cmake --preset wasm
+step web-configure cmake --preset wasm  # cheap when current; picks up targets added since the last configure
 step web-build cmake --build --preset wasm --target ggufsmith_web
 cp build/wasm/web/ggufsmith.js build/wasm/web/ggufsmith.wasm web/

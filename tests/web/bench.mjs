@@ -11,7 +11,7 @@ import { diskFolder, loadModule } from './node_folder.mjs';
 import { generatedLlama } from './generated_model.mjs';
 
 const { values: opt } = parseArgs({ options: {
-  module: { type: 'string' }, cli: { type: 'string' }, shared: { type: 'string' }, work: { type: 'string' },
+  module: { type: 'string' }, cli: { type: 'string' }, shared: { type: 'string' }, work: { type: 'string' }, threads: { type: 'string' },
   layers: { type: 'string', default: '8' }, types: { type: 'string', default: 'F16,Q8_0,Q4_K_M' },
   repeat: { type: 'string', default: '2' },
 } });
@@ -39,7 +39,7 @@ for (const type of opt.types.split(',')) {
   let nativeSecs = Infinity, wasmSecs = Infinity, r;
   for (let i = 0; i < +opt.repeat; ++i) {
     let t0 = performance.now();
-    execFileSync(opt.cli, ['convert', dir, '-t', type, '-o', nativeOut, '-q']);
+    execFileSync(opt.cli, ['convert', dir, '-t', type, '-o', nativeOut, '-q', ...(opt.threads ? ['-j', opt.threads] : [])]);
     nativeSecs = Math.min(nativeSecs, (performance.now() - t0) / 1000);
     const fd = openSync(wasmOut, 'w');
     t0 = performance.now();
