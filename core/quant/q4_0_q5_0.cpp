@@ -1,5 +1,6 @@
 // Scalar Q4_0 and Q5_0, step by step as ggml's quantize_row_q{4,5}_0_ref and quantize_row_q{4,5}_0_impl.
 #include "core/quant/q4_0_q5_0.h"
+#include "core/quant/kquant_qx.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +14,6 @@
 namespace gs::quant {
 namespace {
 
-constexpr float kGroupMaxEps = 1e-15f;  // GROUP_MAX_EPS
 
 // kHalf = 8 (Q4_0) or 16 (Q5_0): levels are 0 .. 2*kHalf-1 around the zero point kHalf.
 template <int kHalf>
@@ -35,52 +35,6 @@ void ref_block(const float* x, uint8_t* y) {
     else pack_q5(l, y + 2, y + 6);
 }
 
-// make_qx_quants(32, nmax, x, L, rmse_type = 1, weights): the scale from a search over 19 candidate inverse scales,
-// keeping the one with the best weighted fit. L gets levels 0 .. 2*nmax-1.
-float make_qx_quants(int nmax, const float* x, uint8_t* L, const float* qw) {
-    float max = 0, amax = 0;
-    for (int i = 0; i < 32; ++i) {
-        const float ax = std::fabs(x[i]);
-        if (ax > amax) {
-            amax = ax;
-            max = x[i];
-        }
-    }
-    if (amax < kGroupMaxEps) {
-        std::fill(L, L + 32, uint8_t(0));
-        return 0.f;
-    }
-    float iscale = -nmax / max;
-    float sumlx = 0, suml2 = 0;
-    for (int i = 0; i < 32; ++i) {
-        const int l = std::max(-nmax, std::min(nmax - 1, nearest_int(iscale * x[i])));
-        L[i] = static_cast<uint8_t>(l + nmax);
-        const float w = qw[i];
-        sumlx += w * x[i] * l;
-        suml2 += w * l * l;
-    }
-    float scale = suml2 != 0.0f ? sumlx / suml2 : 0.0f;
-    float best = scale * sumlx;
-    for (int is = -9; is <= 9; ++is) {
-        if (is == 0) continue;
-        iscale = -(nmax + 0.1f * is) / max;
-        sumlx = suml2 = 0;
-        for (int i = 0; i < 32; ++i) {
-            const int l = std::max(-nmax, std::min(nmax - 1, nearest_int(iscale * x[i])));
-            const float w = qw[i];
-            sumlx += w * x[i] * l;
-            suml2 += w * l * l;
-        }
-        if (suml2 > 0 && sumlx * sumlx > best * suml2) {
-            for (int i = 0; i < 32; ++i)
-                L[i] = static_cast<uint8_t>(nmax + std::max(-nmax, std::min(nmax - 1, nearest_int(iscale * x[i]))));
-            scale = sumlx / suml2;
-            best = scale * sumlx;
-        }
-    }
-    return scale;
-}
-
 template <int kHalf>
 void quantize(const float* src, void* dst, int64_t nrows, int64_t n_per_row, const float* imatrix) {
     constexpr int kBlockBytes = kHalf == 8 ? 18 : 22;
@@ -98,8 +52,12 @@ void quantize(const float* src, void* dst, int64_t nrows, int64_t n_per_row, con
             const float* qw = imatrix + 32 * ib;
             float weight[32];
             for (int j = 0; j < 32; ++j) weight[j] = qw[j] * std::sqrt(sigma2 + xb[j] * xb[j]);
+            // ggml's quantize_row_q4_0_impl / q5_0_impl: the K-quant weighted search on one 32-value block;
+            // its levels are 0 .. 2*kHalf-1
+            int8_t Ls[32];
+            const float d = make_qx_quants(32, kHalf, xb, Ls, 1, weight);
             uint8_t L[32];
-            const float d = make_qx_quants(kHalf, xb, L, weight);
+            for (int j = 0; j < 32; ++j) L[j] = static_cast<uint8_t>(Ls[j]);
             uint8_t* y = out + (r * nb + ib) * kBlockBytes;
             le::store<uint16_t>(y, f32_to_f16(d));
             if constexpr (kHalf == 8) pack_q4(L, y + 2);
