@@ -5,6 +5,7 @@ set -euo pipefail
 want=(g++ cmake make python3 libhwy-dev nlohmann-json3-dev catch2)
 if [ "${1:-build}" = test ]; then
   want+=(emscripten nodejs npm chromium python3-numpy)  # numpy: the architecture logits reference (tests/integration/arch)
+  want+=(clang libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer + sanitizer runtimes of Debian bookworm's clang 14
 fi
 if [ "${1:-build}" = bench ]; then
   want+=(time)  # /usr/bin/time: peak RSS for scripts/bench-convert.sh

@@ -22,6 +22,9 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   python3 tests/integration/cli_errors.py --cli "$root/build/native-asan/ggufsmith" --shared "$(cd .. && pwd)/shared" \
   --work build/native-asan/it-errors
 
+echo "== fuzz (libFuzzer + ASan/UBSan, clang: each target a fixed few seconds, ~60 s in all)"
+scripts/fuzz.sh
+
 if [ -x scripts/test-wasm.sh ]; then
   echo "== wasm (Emscripten, under node)"
   scripts/test-wasm.sh
