@@ -114,6 +114,11 @@ std::vector<ArchTensor> walk_tensors(const ModelInput& in, const TensorWalk& w) 
     for (const auto& r : w.globals)
         if (r.gguf == "token_embd" && (cat.find(r.hf + ".weight") || cat.find(r.hf))) has_embed = true;
 
+    // Each expert has its own tensors, so a count beyond the checkpoint's tensors is wrong, and must not size anything.
+    if (w.experts.n_expert > cat.tensors.size())
+        throw Error("config.json", "", "the number of experts (" + std::to_string(w.experts.n_expert) +
+                                           ") is more than the checkpoint has tensors (" +
+                                           std::to_string(cat.tensors.size()) + ")");
     std::vector<ArchTensor> out;
     std::map<uint64_t, PendingExperts> pending;
     const std::string container = w.experts.container + ".";
@@ -202,16 +207,40 @@ void set_u32(Metadata& kv, const std::string& key, uint64_t v) {
 
 void set_f32(Metadata& kv, const std::string& key, double v) { set(kv, key, Value::f32(static_cast<float>(v))); }
 
-namespace {
-uint64_t as_u64(const nlohmann::json& v, const char* what) {
+uint64_t config_value_u64(const nlohmann::json& v, const char* what) {
     if (!v.is_number_integer() || v.get<int64_t>() < 0)
         throw Error("config.json", "", std::string("\"") + what + "\" must be a non-negative integer, got " + v.dump());
     return v.get<uint64_t>();
 }
-double as_num(const nlohmann::json& v, const char* what) {
+double config_value_num(const nlohmann::json& v, const char* what) {
     if (!v.is_number()) throw Error("config.json", "", std::string("\"") + what + "\" must be a number, got " + v.dump());
     return v.get<double>();
 }
+
+std::string rope_type_of(const nlohmann::json& rope) {
+    for (const char* key : {"rope_type", "type"}) {
+        auto it = rope.is_object() ? rope.find(key) : rope.end();
+        if (it == rope.end() || it->is_null()) continue;
+        if (!it->is_string())
+            throw Error("config.json", "", std::string("rope scaling \"") + key + "\" must be a string, got " + it->dump());
+        return it->get<std::string>();
+    }
+    return "";
+}
+
+void check_head_dim(const ModelInput& in, uint64_t head_dim) {
+    uint64_t largest = 0;
+    for (const auto& t : in.catalog.tensors)
+        for (uint64_t d : t.st.shape) largest = std::max(largest, d);
+    if (head_dim > largest)
+        throw Error("config.json", "", "head_dim " + std::to_string(head_dim) +
+                                           " is larger than any tensor dimension of the checkpoint (" +
+                                           std::to_string(largest) + ")");
+}
+
+namespace {
+uint64_t as_u64(const nlohmann::json& v, const char* what) { return config_value_u64(v, what); }
+double as_num(const nlohmann::json& v, const char* what) { return config_value_num(v, what); }
 }  // namespace
 
 void text_model_keys(Metadata& kv, const std::string& arch, const nlohmann::json& c) {
@@ -233,9 +262,7 @@ void text_model_keys(Metadata& kv, const std::string& arch, const nlohmann::json
     if (auto v = config_find(c, {"rope_parameters", "rope_scaling"}); v && v->is_object()) rope = *v;
     if (rope.contains("sliding_attention") && rope["sliding_attention"].is_object()) sliding = rope["sliding_attention"];
     if (rope.contains("full_attention") && rope["full_attention"].is_object()) rope = rope["full_attention"];
-    std::string rope_type;
-    if (rope.contains("rope_type") && rope["rope_type"].is_string()) rope_type = rope["rope_type"].get<std::string>();
-    else if (rope.contains("type") && rope["type"].is_string()) rope_type = rope["type"].get<std::string>();
+    const std::string rope_type = rope_type_of(rope);
     const nlohmann::json* factor = rope.contains("factor") && !rope["factor"].is_null() ? &rope["factor"] : nullptr;
     if (rope_type == "linear" && factor) {
         set(kv, p + "rope.scaling.type", Value::str("linear"));

@@ -62,6 +62,11 @@ void set_u32(Metadata& kv, const std::string& key, uint64_t v);
 void set_f32(Metadata& kv, const std::string& key, double v);
 // The first of `keys` present in the config, or nullptr.
 const nlohmann::json* config_find(const nlohmann::json& c, std::initializer_list<const char*> keys);
+// A value found in the config as a non-negative integer / a number; `what` names it in the error.
+uint64_t config_value_u64(const nlohmann::json& v, const char* what);
+double config_value_num(const nlohmann::json& v, const char* what);
+// rope_scaling's (or rope_parameters') "rope_type", else its older "type", else ""; a non-string is an error.
+std::string rope_type_of(const nlohmann::json& rope);
 
 // TextModel.set_gguf_parameters: block/context/embedding/feed-forward lengths, head counts, rope base and scaling,
 // norm epsilons, expert counts, head_dim as key/value length. Families add or override keys afterwards.
@@ -72,5 +77,9 @@ struct Heads {
     uint64_t n_layer = 0, n_embd = 0, n_head = 0, n_head_kv = 0, head_dim = 0;
 };
 Heads config_heads(const nlohmann::json& c);
+
+// head_dim sizes generated tensors (rope factors) before any shape is checked: it must not exceed the checkpoint's
+// largest tensor dimension (q_proj holds n_head * head_dim rows), or a config typo would allocate gigabytes.
+void check_head_dim(const ModelInput& in, uint64_t head_dim);
 
 }  // namespace gs

@@ -108,7 +108,7 @@ ArchResult map_gemma3(const ModelInput& in) {
     set_u32(r.kv, p + "attention.value_length", u("head_dim", 256));
     nlohmann::json rope = nlohmann::json::object();
     if (auto v = config_find(c, {"rope_parameters", "rope_scaling"}); v && v->is_object()) rope = *v;
-    if (rope.contains("full_attention")) rope = rope["full_attention"];
+    if (rope.contains("full_attention") && rope["full_attention"].is_object()) rope = rope["full_attention"];
     set_f32(r.kv, p + "rope.freq_base", rope.contains("rope_theta") && rope["rope_theta"].is_number()
                                             ? rope["rope_theta"].get<double>()
                                             : (config_has(c, "rope_theta") ? config_num(c, "rope_theta") : 1000000.0));

@@ -43,9 +43,10 @@ ArchResult map_llama_like(const ModelInput& in, const std::string& arch) {
     // rope_scaling {"rope_type": "llama3"} is a generated tensor, written before the checkpoint's tensors
     nlohmann::json rope = nlohmann::json::object();
     if (auto v = config_find(c, {"rope_parameters", "rope_scaling"}); v && v->is_object()) rope = *v;
-    if (rope.contains("full_attention")) rope = rope["full_attention"];
-    const std::string rope_type = rope.value("rope_type", rope.value("type", std::string()));
+    if (rope.contains("full_attention") && rope["full_attention"].is_object()) rope = rope["full_attention"];
+    const std::string rope_type = rope_type_of(rope);
     if (rope_type == "llama3" || rope_type == "Llama3") {
+        check_head_dim(in, h.head_dim);
         ArchTensor f;
         f.name = "rope_freqs.weight";
         f.source.values = std::make_shared<const std::vector<float>>(llama3_rope_factors(c, rope, h.head_dim));

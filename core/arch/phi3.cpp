@@ -33,15 +33,18 @@ ArchResult map_phi3(const ModelInput& in) {
     const std::string p = "phi3.";
     const auto* n_ctx = config_find(c, {"n_positions", "max_position_embeddings"});
     if (!n_ctx) throw Error("config.json", "", "missing \"max_position_embeddings\"");
-    const uint64_t max_pos = n_ctx->get<uint64_t>(), orig_max_pos = config_u64(c, "original_max_position_embeddings");
+    const uint64_t max_pos = config_value_u64(*n_ctx, "max_position_embeddings");
+    const uint64_t orig_max_pos = config_u64(c, "original_max_position_embeddings");
     const double rot_pct = config_has(c, "partial_rotary_factor") ? config_num(c, "partial_rotary_factor") : 1.0;
+    if (!(rot_pct > 0.0 && rot_pct <= 1.0))  // a fraction of the embedding; also keeps the conversion below defined
+        throw Error("config.json", "", "partial_rotary_factor " + std::to_string(rot_pct) + " is not in (0, 1]");
     const uint64_t rope_dims = static_cast<uint64_t>(rot_pct * static_cast<double>(h.n_embd)) / h.n_head;
     if (!config_has(c, "num_key_value_heads")) throw Error("config.json", "", "missing \"num_key_value_heads\"");
 
     std::vector<ArchTensor> extra;
     nlohmann::json rope = nlohmann::json::object();
     if (auto v = config_find(c, {"rope_parameters", "rope_scaling"}); v && v->is_object()) rope = *v;
-    const std::string type = rope.value("rope_type", rope.value("type", std::string()));
+    const std::string type = rope_type_of(rope);
     const bool scaled = config_has(c, "rope_scaling") && !type.empty() && type != "default";
     double attn_factor = 1.0;
     if (scaled) {
@@ -72,7 +75,8 @@ ArchResult map_phi3(const ModelInput& in) {
     set_u32(r.kv, p + "attention.head_count_kv", h.n_head_kv);
     set_f32(r.kv, p + "attention.layer_norm_rms_epsilon", config_num(c, "rms_norm_eps"));
     set_u32(r.kv, p + "rope.dimension_count", rope_dims);
-    set_f32(r.kv, p + "rope.freq_base", rope.contains("rope_theta") ? rope["rope_theta"].get<double>() : config_num(c, "rope_theta"));
+    set_f32(r.kv, p + "rope.freq_base", rope.contains("rope_theta") ? config_value_num(rope["rope_theta"], "rope_theta")
+                                                                    : config_num(c, "rope_theta"));
     // 0 when absent: llama.cpp tells Phi-4 (no sliding window) from Phi-3 by it
     set_u32(r.kv, p + "attention.sliding_window", config_has(c, "sliding_window") ? config_u64(c, "sliding_window") : 0);
     if (scaled) set_f32(r.kv, p + "rope.scaling.attn_factor", attn_factor);

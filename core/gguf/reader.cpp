@@ -166,6 +166,10 @@ GgufFile read_gguf(RangeReader& r) {
         const TypeTraits* tt = type_traits_by_id(type);
         if (!tt) throw Error(g.name, t.name, "unknown ggml type " + std::to_string(type));
         t.type = tt->type;
+        // Bounds the byte size before anything multiplies it out: 2^62 F32 elements would wrap to 0 bytes.
+        if (numel / tt->block_size > r.size() / tt->type_size)
+            throw Error(g.name, t.name, std::to_string(numel) + " elements of " + tt->name + " cannot fit in the file (" +
+                                            std::to_string(r.size()) + " bytes)");
         if (t.ne[0] % tt->block_size != 0)
             throw Error(g.name, t.name, "row length " + std::to_string(t.ne[0]) + " is not a multiple of " + tt->name +
                                             "'s block size " + std::to_string(tt->block_size));

@@ -1,6 +1,8 @@
 #include "core/gguf/value.h"
 
 #include <cstring>
+#include <string>
+#include <type_traits>
 
 #include "core/error.h"
 #include "core/util/le.h"
@@ -43,6 +45,21 @@ Value array(ValueType elem, const std::vector<T>& v) {
     return x;
 }
 
+// A float element as R: an integer only when it is finite and in range (converting NaN or 1e300 is undefined).
+template <typename R, typename F>
+R from_float(F x) {
+    if constexpr (std::is_floating_point_v<R>) {
+        return static_cast<R>(x);
+    } else {
+        static_assert(sizeof(R) == 8, "int64_t or uint64_t");
+        const double d = static_cast<double>(x);
+        const double lo = std::is_signed_v<R> ? -9223372036854775808.0 : 0.0;
+        const double hi = std::is_signed_v<R> ? 9223372036854775808.0 : 18446744073709551616.0;
+        if (!(d >= lo && d < hi)) throw Error("metadata value " + std::to_string(d) + " is not a usable integer");
+        return static_cast<R>(d);
+    }
+}
+
 // Element i of a numeric value as double / int64.
 template <typename R>
 R element(const Value& v, uint64_t i) {
@@ -59,10 +76,10 @@ R element(const Value& v, uint64_t i) {
         case ValueType::I16: return static_cast<R>(le::load<int16_t>(p));
         case ValueType::U32: return static_cast<R>(le::load<uint32_t>(p));
         case ValueType::I32: return static_cast<R>(le::load<int32_t>(p));
-        case ValueType::F32: return static_cast<R>(le::load<float>(p));
+        case ValueType::F32: return from_float<R>(le::load<float>(p));
         case ValueType::U64: return static_cast<R>(le::load<uint64_t>(p));
         case ValueType::I64: return static_cast<R>(le::load<int64_t>(p));
-        case ValueType::F64: return static_cast<R>(le::load<double>(p));
+        case ValueType::F64: return from_float<R>(le::load<double>(p));
         default: throw Error("metadata value is not a number");
     }
 }

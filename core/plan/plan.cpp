@@ -62,19 +62,28 @@ bool plain_conversion(const PlanOptions& opt) {
            q.tensor_types.empty() && !q.leave_output_tensor;
 }
 
-uint32_t kv_u32(const Metadata& kv, const std::string& key) {
+// file: where kv came from, for errors (a GGUF input's metadata is the user's).
+uint32_t kv_u32(const Metadata& kv, const std::string& key, const std::string& file) {
     const Value* v = find(kv, key);
-    return v ? static_cast<uint32_t>(v->as_u64()) : 0;
+    if (!v) return 0;
+    uint64_t x = 0;
+    try {
+        x = v->as_u64();
+    } catch (const Error& e) {
+        throw Error(file, "", "key '" + key + "': " + e.detail);
+    }
+    if (x > UINT32_MAX) throw Error(file, "", "key '" + key + "' = " + std::to_string(x) + " does not fit in 32 bits");
+    return static_cast<uint32_t>(x);
 }
 
 // What llama-quantize would know of the model after loading the GGUF we are about to describe (or read).
-QuantModel quant_model_of(const std::string& arch, const Metadata& kv) {
+QuantModel quant_model_of(const std::string& arch, const Metadata& kv, const std::string& file) {
     QuantModel m;
-    m.n_layer = kv_u32(kv, arch + ".block_count");
-    m.n_head = kv_u32(kv, arch + ".attention.head_count");
-    m.n_head_kv = kv_u32(kv, arch + ".attention.head_count_kv");
+    m.n_layer = kv_u32(kv, arch + ".block_count", file);
+    m.n_head = kv_u32(kv, arch + ".attention.head_count", file);
+    m.n_head_kv = kv_u32(kv, arch + ".attention.head_count_kv", file);
     if (!find(kv, arch + ".attention.head_count_kv")) m.n_head_kv = m.n_head;
-    m.n_expert = kv_u32(kv, arch + ".expert_count");
+    m.n_expert = kv_u32(kv, arch + ".expert_count", file);
     // llama.cpp's LLM_TYPE_70B: an 80-layer Llama with grouped-query attention
     m.is_70b = arch == "llama" && m.n_layer == 80 && m.n_head != m.n_head_kv;
     m.is_falcon = arch == "falcon";
@@ -115,15 +124,19 @@ void assign_quant_types(Plan& p, const QuantModel& model, const std::vector<Ggml
 
 // A GGUF input (F32/F16/BF16) is requantized the way llama-quantize would: its metadata and tensors as they are,
 // types chosen by the profile (a bare float ftype included, as llama-quantize F16 does).
-Plan build_gguf_plan(const ModelInput& in, const PlanOptions& opt) {
+Plan build_gguf_plan(const ModelInput& in, const PlanOptions& opt) try {
     Plan p = plan_from_gguf(in);
     if (!opt.quant) throw Error(in.gguf->name, "", "a GGUF input needs a type (-t)");
     std::vector<GgmlType> kept;
     for (const auto& t : p.tensors) kept.push_back(t.out.type);
-    assign_quant_types(p, quant_model_of(p.arch, p.kv), kept, opt);
+    assign_quant_types(p, quant_model_of(p.arch, p.kv, in.gguf->name), kept, opt);
     set(p.kv, "general.file_type", Value::u32(ftype_id(opt.quant->base)));
     set(p.kv, "general.quantization_version", Value::u32(2));
     return p;
+} catch (const Error& e) {
+    // Everything here comes from the one input file (a metadata value of the wrong type, say): name it.
+    if (!e.file.empty()) throw;
+    throw Error(in.gguf->name, e.tensor, e.detail);
 }
 }  // namespace
 
@@ -198,7 +211,7 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
     if (!plain) {
         std::vector<GgmlType> kept;
         for (size_t i = 0; i < p.tensors.size(); ++i) kept.push_back(kept_type(a.tensors[i].keep_f32, p.tensors[i].source, in.catalog));
-        assign_quant_types(p, quant_model_of(a.arch, a.kv), kept, opt);
+        assign_quant_types(p, quant_model_of(a.arch, a.kv, "config.json"), kept, opt);
     }
 
     Metadata& kv = p.kv;

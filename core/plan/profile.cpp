@@ -25,7 +25,7 @@ Profile parse_profile(const std::string& json_text, const std::string& source) {
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(json_text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
         throw Error(source, "", std::string("not valid JSON: ") + e.what());
     }
     if (!j.is_object()) throw Error(source, "", "a profile must be a JSON object");

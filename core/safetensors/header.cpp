@@ -108,11 +108,13 @@ StFile parse_safetensors(RangeReader& r) {
     std::sort(f.tensors.begin(), f.tensors.end(), [](const StTensor& a, const StTensor& b) {
         return a.offset != b.offset ? a.offset < b.offset : a.nbytes < b.nbytes;
     });
-    for (size_t i = 1; i < f.tensors.size(); ++i) {
-        const auto& p = f.tensors[i - 1];
-        const auto& t = f.tensors[i];
-        if (t.offset < p.offset + p.nbytes && t.nbytes != 0 && p.nbytes != 0)
-            throw Error(f.name, t.name, "data range overlaps tensor '" + p.name + "'");
+    // Empty tensors occupy nothing and are skipped: comparing only neighbours would let one hide an overlap.
+    const StTensor* prev = nullptr;
+    for (const auto& t : f.tensors) {
+        if (t.nbytes == 0) continue;
+        if (prev && t.offset < prev->offset + prev->nbytes)
+            throw Error(f.name, t.name, "data range overlaps tensor '" + prev->name + "'");
+        prev = &t;
     }
     return f;
 }

@@ -9,6 +9,7 @@
 #include "core/tokenizer/json_file.h"
 #include "core/tokenizer/special_vocab.h"
 #include "core/tokenizer/token_type.h"
+#include "core/tokenizer/vocab_padding.h"
 
 namespace gs {
 
@@ -120,7 +121,8 @@ Metadata gpt2_vocab_metadata(const TokenizerFiles& files, const json& config, co
         }
     }
     // Embedding rows past the tokenizer's tokens (config vocab_size larger): padding tokens, as the converter writes.
-    for (int64_t id = static_cast<int64_t>(tokens.size()); id < config_vocab_size(config); ++id) {
+    const size_t want = padded_vocab_size(config_vocab_size(config), tokens.size(), file);
+    for (size_t id = tokens.size(); id < want; ++id) {
         tokens.push_back("[PAD" + std::to_string(id) + "]");
         types.push_back(static_cast<int32_t>(TokenType::Unused));
     }

@@ -10,6 +10,7 @@
 #include "core/tokenizer/sentencepiece_vocab.h"
 #include "core/tokenizer/special_vocab.h"
 #include "core/tokenizer/tokenizer_files.h"
+#include "core/tokenizer/vocab_padding.h"
 
 namespace gs {
 
@@ -39,8 +40,8 @@ VocabLists vocab_lists(const Folder& folder, const TokenizerFiles& files, const 
         VocabLists v = hf_bpe_vocab(t, files.tokenizer_json.name, files);
         // The converter writes only the tokenizer's own tokens here, so a model whose embedding has padding rows
         // (config vocab_size above the token count) gets a GGUF llama.cpp refuses. Pad as the SentencePiece path does.
-        const int64_t want = config_vocab_size(config);
-        for (size_t id = v.tokens.size(); want > 0 && id < static_cast<size_t>(want); ++id) {
+        const size_t want = padded_vocab_size(config_vocab_size(config), v.tokens.size(), files.tokenizer_json.name);
+        for (size_t id = v.tokens.size(); id < want; ++id) {
             v.tokens.push_back("[PAD" + std::to_string(id) + "]");
             v.scores.push_back(-1000.0f);
             v.types.push_back(static_cast<int32_t>(TokenType::Unused));

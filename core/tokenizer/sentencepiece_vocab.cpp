@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/tokenizer/json_file.h"
+#include "core/tokenizer/vocab_padding.h"
 
 namespace gs {
 
@@ -88,10 +89,10 @@ bool token_looks_special(const std::string& t) {
 VocabLists sentencepiece_vocab(const SpModel& sp, int64_t vocab_size, const std::string& sp_file,
                                const TokenizerFiles& files) {
     const size_t pieces = sp.pieces.size();
-    const size_t n = vocab_size < 0 ? pieces : static_cast<size_t>(vocab_size);
-    if (n < pieces)
+    if (vocab_size >= 0 && static_cast<uint64_t>(vocab_size) < pieces)
         throw Error(sp_file, "", "has " + std::to_string(pieces) + " pieces, more than config.json's vocab_size " +
-                                     std::to_string(n));
+                                     std::to_string(vocab_size));
+    const size_t n = padded_vocab_size(vocab_size, pieces, sp_file);
     VocabLists v;
     v.tokens.reserve(n);
     for (size_t i = 0; i < n; ++i) v.tokens.push_back("[PAD" + std::to_string(i) + "]");

@@ -485,6 +485,15 @@ def main():
     put("imatrix", "small-with-dataset.imatrix.dat", legacy_imatrix(
         [("blk.0.attn_k.weight", 5, [1.0] * 8)], chunks=3, dataset="wiki.train.raw"))
 
+    # profile: the built-in profiles' JSON and one with every key.
+    for base, name in (("Q4_K_M", "Q4_K_L"), ("Q6_K", "Q6_K_L")):
+        put("profile", name + ".json", jdump({"name": name, "base": base, "token_embedding_type": "Q8_0",
+                                              "output_tensor_type": "Q8_0", "description": base + " with Q8_0 ends"}))
+    put("profile", "every-key.json", jdump({
+        "name": "mine", "base": "IQ4_XS", "description": "rules", "token_embedding_type": "q6_k",
+        "output_tensor_type": "F16", "tensor_types": ["ffn_down=Q6_K", "blk\\.[0-9]+\\.attn_(q|k)=q8_0"],
+        "pure": False, "leave_output_tensor": True}))
+
     if os.path.isdir(a.out):
         shutil.rmtree(a.out)
     total = 0
