@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/util/json_parse.h"
 
 namespace gs {
 
@@ -31,7 +32,7 @@ std::vector<std::string> shards_from_index(const Folder& folder, std::map<std::s
     auto r = folder.open(kIndex);
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(read_text(*r, 64u << 20));
+        j = parse_json(read_text(*r, 64u << 20), kIndex);
     } catch (const nlohmann::json::exception& e) {
         throw Error(kIndex, "", std::string("not valid JSON: ") + e.what());
     }

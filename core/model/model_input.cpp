@@ -1,13 +1,14 @@
 #include "core/model/model_input.h"
 
 #include "core/error.h"
+#include "core/util/json_parse.h"
 
 namespace gs {
 
 nlohmann::json read_json_file(const Folder& folder, const std::string& rel) {
     auto r = folder.open(rel);
     try {
-        return nlohmann::json::parse(read_text(*r, 256u << 20));
+        return parse_json(read_text(*r, 256u << 20), rel);
     } catch (const nlohmann::json::exception& e) {
         throw Error(rel, "", std::string("not valid JSON: ") + e.what());
     }

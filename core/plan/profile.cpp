@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/util/json_parse.h"
 
 namespace gs {
 namespace {
@@ -24,7 +25,7 @@ bool bool_field(const nlohmann::json& j, const char* key, const std::string& sou
 Profile parse_profile(const std::string& json_text, const std::string& source) {
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(json_text);
+        j = parse_json(json_text, source);
     } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
         throw Error(source, "", std::string("not valid JSON: ") + e.what());
     }

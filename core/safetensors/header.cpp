@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/util/le.h"
+#include "core/util/json_parse.h"
 
 namespace gs {
 
@@ -81,7 +82,7 @@ StFile parse_safetensors(RangeReader& r) {
     r.read(8, text.data(), text.size());
     json h;
     try {
-        h = json::parse(text);
+        h = parse_json(text, f.name);
     } catch (const json::exception& e) {
         throw Error(f.name, "", std::string("header is not valid JSON: ") + e.what());
     }

@@ -1,6 +1,7 @@
 #include "core/tokenizer/json_file.h"
 
 #include "core/error.h"
+#include "core/util/json_parse.h"
 
 namespace gs {
 
@@ -16,7 +17,7 @@ JsonFile read_json_file(const Folder& folder, const std::string& rel, bool requi
     f.name = reader->name();
     const std::string text = read_text(*reader, kMaxJsonBytes);
     try {
-        f.json = nlohmann::json::parse(text);
+        f.json = parse_json(text, f.name);
     } catch (const nlohmann::json::parse_error& e) {
         // e.byte is the 1-based position of the problem; nlohmann's what() repeats its own prefixes.
         throw Error(f.name, "", "not valid JSON (byte " + std::to_string(e.byte) + "): " + e.what());

@@ -13,6 +13,7 @@
 #include "core/safetensors/header.h"
 #include "core/tokenizer/json_file.h"
 #include "core/tokenizer/vocab.h"
+#include "core/util/json_parse.h"
 #include "core/util/le.h"
 #include "tests/unit/st_builder.h"
 
@@ -141,4 +142,17 @@ TEST_CASE("an empty tensor between two overlapping ones does not hide the overla
     auto r = memory_reader("m.safetensors", test::make_safetensors(h, std::string(100, 'x')));
     CHECK_THAT(error_text([&] { parse_safetensors(*r); }),
                Catch::Contains("m.safetensors") && Catch::Contains("tensor 'c'") && Catch::Contains("overlaps tensor 'a'"));
+}
+
+TEST_CASE("JSON nested deeper than any real file is refused before it can overflow the stack", "[fuzz][errors]") {
+    const std::string ok = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+    CHECK(parse_json(ok, "x.json").is_array());
+    CHECK(parse_json("{\"s\": \"[[[[\\\"[[[\"}", "x.json").is_object());  // brackets inside strings do not count
+    test::MemoryFolder f;
+    // the outer object is level 1, so the 512th [ (byte 15 + 512) is one too many
+    f.content["tokenizer.json"] = "{\"normalizer\": " + std::string(60000, '[') + std::string(60000, ']') + "}";
+    CHECK_THAT(error_text([&] { vocab_metadata(f, json::object()); }),
+               Catch::Contains("tokenizer.json") && Catch::Contains("nested deeper than 512 levels (byte 527)"));
+    f.content["config.json"] = "[" + ok + "]";
+    CHECK_THAT(error_text([&] { load_model_input(f); }), Catch::Contains("config.json") && Catch::Contains("nested"));
 }
