@@ -6,6 +6,7 @@
 
 #include "core/arch/arch.h"
 #include "core/error.h"
+#include "core/plan/quant_model.h"
 #include "core/plan/tensor_order.h"
 #include "core/plan/type_select.h"
 #include "core/quant/quant.h"
@@ -60,25 +61,6 @@ bool plain_conversion(const PlanOptions& opt) {
     const QuantOptions& q = opt.quant->options;
     return ftype_is_float(opt.quant->base) && !q.token_embedding_type && !q.output_tensor_type &&
            q.tensor_types.empty() && !q.leave_output_tensor;
-}
-
-uint32_t kv_u32(const Metadata& kv, const std::string& key) {
-    const Value* v = find(kv, key);
-    return v ? static_cast<uint32_t>(v->as_u64()) : 0;
-}
-
-// What llama-quantize would know of the model after loading the GGUF we are about to describe (or read).
-QuantModel quant_model_of(const std::string& arch, const Metadata& kv) {
-    QuantModel m;
-    m.n_layer = kv_u32(kv, arch + ".block_count");
-    m.n_head = kv_u32(kv, arch + ".attention.head_count");
-    m.n_head_kv = kv_u32(kv, arch + ".attention.head_count_kv");
-    if (!find(kv, arch + ".attention.head_count_kv")) m.n_head_kv = m.n_head;
-    m.n_expert = kv_u32(kv, arch + ".expert_count");
-    // llama.cpp's LLM_TYPE_70B: an 80-layer Llama with grouped-query attention
-    m.is_70b = arch == "llama" && m.n_layer == 80 && m.n_head != m.n_head_kv;
-    m.is_falcon = arch == "falcon";
-    return m;
 }
 
 // A tensor llama-quantize leaves alone keeps the type it has in the GGUF it reads: F32 for norms, else the
