@@ -19,6 +19,10 @@ byte-identical to `convert -t Q8_0` of an F32 safetensors copy of the dequantize
 llama.cpp's bytes: tests/quant). With --js (tests/js with node_modules), the F32 and Q8_0 files of the first layout
 also run in real llama.cpp, last-token logits against a float64 numpy forward pass of the dequantized weights.
 
+Then 12 broken variants of the first checkpoint (missing/misshapen/orphan scales, no quantization_config, bad or
+missing block size, GPTQ/AWQ/bitsandbytes/compressed-tensors INT8 configs, a qweight tensor) must each fail through
+the CLI with exit code 1, one line naming the file/tensor and the problem, and no output left behind.
+
 Needs numpy (/usr/bin/python3 on Debian). Ends with "N passed, M failed".
 """
 import argparse, json, os, shutil, struct, subprocess, sys
@@ -283,6 +287,7 @@ def main():
     ap.add_argument("--js", default="", help="tests/js with node_modules: also run the files in real llama.cpp")
     ap.add_argument("--node", default=os.environ.get("NODE", "node"))
     a = ap.parse_args()
+    a.cli, a.shared, a.work = (os.path.abspath(x) for x in (a.cli, a.shared, a.work))
     passed = failed = 0
 
     def check(ok, what):
@@ -372,8 +377,79 @@ def main():
                       "%-16s llama.cpp runs %s: logits error %.2e (tol %.0e) vs numpy, argmax %d/%d"
                       % (name, os.path.basename(path), err, tol, int(lc.argmax()), int(ref.argmax())))
 
+    # Broken FP8 and other pre-quantized checkpoints through the CLI: exit 1, one line naming the file/tensor and
+    # the problem, no output file (or temp file) left behind.
+    good = os.path.join(a.work, "fp8", "e4m3-block128", "tiny-llama-fp8")
+    for name, d, expect in broken_cases(good, os.path.join(a.work, "broken")):
+        out = os.path.join(a.work, "broken", name + ".gguf")
+        r = subprocess.run([a.cli, "convert", d, "-o", out], capture_output=True, text=True, cwd=a.work)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        msg = lines[0] if lines else ""
+        left = [f for f in os.listdir(os.path.dirname(out)) if f.startswith(name + ".gguf")]
+        check(r.returncode == 1 and len(lines) == 1 and all(x in msg for x in expect) and not left,
+              "%-22s rc=%d %r%s" % (name, r.returncode, msg[:150], " LEFT " + str(left) if left else ""))
+
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(0 if failed == 0 and passed > 0 else 1)
+
+
+def broken_cases(good, root):
+    """(name, folder, expected substrings): the e4m3-block128 checkpoint with one thing broken."""
+    cfg = json.load(open(os.path.join(good, "config.json")))
+    raw = open(os.path.join(good, "model.safetensors"), "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header, data = json.loads(raw[8:8 + n]), raw[8 + n:]
+    q = "model.layers.0.self_attn.q_proj.weight"
+    cases = []
+
+    def case(name, expect, config=None, edit=None):
+        d = os.path.join(root, name)
+        os.makedirs(d)
+        for f in os.listdir(good):
+            if f not in ("config.json", "model.safetensors"):
+                shutil.copy(os.path.join(good, f), d)
+        with open(os.path.join(d, "config.json"), "w") as f:
+            json.dump(config if config is not None else cfg, f)
+        h = json.loads(json.dumps(header))
+        if edit:
+            edit(h)
+        hb = json.dumps(h).encode()
+        with open(os.path.join(d, "model.safetensors"), "wb") as f:
+            f.write(struct.pack("<Q", len(hb)) + hb + data)
+        cases.append((name, d, expect))
+
+    def with_quant(qc):
+        c = dict(cfg)
+        if qc is None:
+            del c["quantization_config"]
+        else:
+            c["quantization_config"] = qc
+        return c
+
+    case("fp8-missing-scale", ["model.safetensors", q, "F8_E4M3 weight has no scale tensor " + q + "_scale_inv"],
+         edit=lambda h: h.pop(q + "_scale_inv"))
+    case("fp8-scale-shape", ["model.safetensors", q + "_scale_inv", "[1, 4]", "expected [2, 2]"],
+         edit=lambda h: h[q + "_scale_inv"].update(shape=[1, 4]))
+    case("fp8-scale-dtype", [q + "_scale_inv", "dtype I32"], edit=lambda h: h[q + "_scale_inv"].update(dtype="I32"))
+    case("fp8-scale-orphan", [q + "_scale_inv", "without its weight " + q],
+         edit=lambda h: h.update({q + "x": h.pop(q)}))
+    case("fp8-no-quant-config", ["model.safetensors", ".weight'", "F8_E4M3 weight, but config.json has no quantization_config"],
+         config=with_quant(None))
+    case("fp8-bad-block-size", ["config.json", "weight_block_size must be two positive integers", "[128]"],
+         config=with_quant({"quant_method": "fp8", "weight_block_size": [128]}))
+    case("fp8-no-block-size", ["_scale_inv'", "scale shape", "no block size", "expected one scale"],
+         config=with_quant({"quant_method": "fp8"}))
+    case("gptq-config", ["config.json: quantization_config.quant_method 'gptq' (GPTQ) is not supported",
+                         "F32/F16/BF16 or FP8", "unquantized"],
+         config=with_quant({"quant_method": "gptq", "bits": 4, "group_size": 128}))
+    case("awq-config", ["'awq' (AWQ) is not supported"], config=with_quant({"quant_method": "awq", "bits": 4}))
+    case("bnb-config", ["'bitsandbytes' (bitsandbytes) is not supported"],
+         config=with_quant({"quant_method": "bitsandbytes", "load_in_4bit": True}))
+    case("ct-int-quantized", ["format 'int-quantized' (INT8 weights) is not supported"],
+         config=with_quant({"quant_method": "compressed-tensors", "format": "int-quantized"}))
+    case("qweight-tensor", ["model.safetensors", "q_proj.qweight", "GPTQ/AWQ packed weight"],
+         edit=lambda h: h.update({q.replace(".weight", ".qweight"): h.pop(q)}))
+    return cases
 
 
 if __name__ == "__main__":
