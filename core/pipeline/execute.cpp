@@ -15,6 +15,7 @@ namespace {
 // One chunk of source rows and its encoded form.
 struct Chunk {
     std::vector<uint8_t> src, out;
+    std::vector<float> scales;  // FP8 weights: the scales of its rows (RowReader::read_scales)
     uint64_t row = 0, n = 0;  // first tensor row, rows
 };
 
@@ -23,6 +24,7 @@ struct Chunk {
 struct RowJob {
     GgmlType type = GgmlType::F32;
     Dtype dtype = Dtype::F32;
+    uint64_t block_cols = 0, scale_cols = 0;  // scaled (FP8) rows: the scales' column blocks; 0: not scaled
     float add = 0.f;
     const float* imatrix = nullptr;
     uint64_t rows_per_mat = 1, n_mat = 1, row_len = 0, src_row_bytes = 0, out_row_bytes = 0;
@@ -32,7 +34,11 @@ struct RowJob {
         const uint64_t n = b - a;
         f32.resize(static_cast<size_t>(n * row_len));
         decode_to_f32(dtype, c.src.data() + a * src_row_bytes, f32.data(), f32.size());
-        if (add != 0.f) add_in_precision(dtype, f32.data(), f32.size(), add);
+        if (block_cols)
+            apply_block_scales(f32.data(), c.scales.data() + a * scale_cols, static_cast<size_t>(n),
+                               static_cast<size_t>(row_len), static_cast<size_t>(block_cols));
+        // the converter adds to the dequantized tensor, which is float32 whatever the stored dtype
+        if (add != 0.f) add_in_precision(block_cols ? Dtype::F32 : dtype, f32.data(), f32.size(), add);
         encode_tensor_rows(type, f32.data(), c.out.data() + a * out_row_bytes, c.row + a, static_cast<size_t>(n),
                            static_cast<size_t>(row_len), imatrix, rows_per_mat, n_mat);
     }
@@ -103,10 +109,12 @@ void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std:
                 RowReader rr(tp.source, cat, open, row_len, nrows);
                 job.dtype = rr.dtype();
                 job.src_row_bytes = rr.row_bytes();
+                job.block_cols = rr.block_cols();
+                job.scale_cols = rr.scale_cols();
                 const uint64_t group = rr.group();
                 uint64_t per_chunk = std::max<uint64_t>(1, opt.chunk_bytes / std::max<uint64_t>(1, rr.row_bytes()));
                 per_chunk = std::max<uint64_t>(group, per_chunk / group * group);
-                const bool passthrough = is_passthrough(rr.dtype(), info.type) && tp.source.add == 0.f;
+                const bool passthrough = is_passthrough(rr.dtype(), info.type) && tp.source.add == 0.f && !rr.scaled();
                 Chunk* pending = nullptr;  // converting on the pool
                 for (uint64_t row = 0; row < nrows; row += per_chunk) {
                     Chunk& c = pending == &chunks[0] ? chunks[1] : chunks[0];
@@ -114,6 +122,10 @@ void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std:
                     c.n = std::min(per_chunk, nrows - row);
                     c.src.resize(static_cast<size_t>(c.n * rr.row_bytes()));
                     rr.read(row, c.n, c.src.data());
+                    if (rr.scaled()) {
+                        c.scales.resize(static_cast<size_t>(c.n * rr.scale_cols()));
+                        rr.read_scales(row, c.n, c.scales.data());
+                    }
                     if (passthrough) {
                         w.write(c.src.data(), c.src.size());
                         pi.bytes_in += c.src.size();

@@ -1,6 +1,7 @@
 #include "core/plan/plan.h"
 #include "core/plan/gguf_plan.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -63,13 +64,35 @@ bool plain_conversion(const PlanOptions& opt) {
            q.tensor_types.empty() && !q.leave_output_tensor;
 }
 
+// convert_hf_to_gguf.py --outtype auto: the first 2-D tensor stored as BF16 or F16 sets the type (FP8 weights are
+// passed over), else F16. Its walk is shard by shard, names sorted.
+GgmlType converter_auto_type(const Catalog& c) {
+    std::vector<size_t> order(c.tensors.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        const auto& x = c.tensors[a];
+        const auto& y = c.tensors[b];
+        return x.file != y.file ? x.file < y.file : x.st.name < y.st.name;
+    });
+    for (size_t i : order) {
+        const auto& t = c.tensors[i];
+        if (t.consumed || t.st.shape.size() < 2) continue;
+        if (t.st.dtype == Dtype::BF16) return GgmlType::BF16;
+        if (t.st.dtype == Dtype::F16) return GgmlType::F16;
+    }
+    return GgmlType::F16;
+}
+
 // A tensor llama-quantize leaves alone keeps the type it has in the GGUF it reads: F32 for norms, else the
-// checkpoint's own float precision (lossless, like convert_hf_to_gguf.py --outtype auto).
+// checkpoint's own float precision (lossless, like convert_hf_to_gguf.py --outtype auto); dequantized FP8 weights
+// get the type --outtype auto gives them.
 GgmlType kept_type(bool keep_f32, const TensorSource& s, const Catalog& c) {
     if (keep_f32 || s.values || s.slices.empty()) return GgmlType::F32;
     switch (c.tensors[s.slices[0].src].st.dtype) {
         case Dtype::F32: return GgmlType::F32;
         case Dtype::BF16: return GgmlType::BF16;
+        case Dtype::F8_E4M3:
+        case Dtype::F8_E5M2: return converter_auto_type(c);
         default: return GgmlType::F16;
     }
 }
@@ -168,9 +191,14 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
         if (!t.source.values) {
             const auto& ct = in.catalog.tensors[t.source.slices[0].src];
             const Dtype d = ct.st.dtype;
-            if (d != Dtype::F32 && d != Dtype::F16 && d != Dtype::BF16 && d != Dtype::F64)
+            const bool fp8 = d == Dtype::F8_E4M3 || d == Dtype::F8_E5M2;
+            if (fp8 && !ct.scaled())  // attach_weight_scales refuses these first; kept for plans built by hand
                 throw Error(in.catalog.files[ct.file].name, ct.st.name,
-                            std::string("dtype ") + dtype_name(d) + " cannot be converted (F32, F16, BF16 and F64 can)");
+                            std::string("dtype ") + dtype_name(d) + " has no scale tensor to dequantize it");
+            if (d != Dtype::F32 && d != Dtype::F16 && d != Dtype::BF16 && d != Dtype::F64 && !fp8)
+                throw Error(in.catalog.files[ct.file].name, ct.st.name,
+                            std::string("dtype ") + dtype_name(d) +
+                                " cannot be converted (F32, F16, BF16, F64 and scaled FP8 can)");
         }
         tp.source = std::move(t.source);
         tp.out.type = t.keep_f32 ? GgmlType::F32 : opt.out_type;
