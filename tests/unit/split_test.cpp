@@ -360,7 +360,7 @@ TEST_CASE("native output files: published together, first part last; any failure
         native::OutputFiles out(paths);
         // One part file open at a time, however many parts: from the second part on (the source file is open by
         // then) the count of open descriptors stays the same, where /proc/self/fd shows it.
-        size_t fds = 0;
+        [[maybe_unused]] size_t fds = 0;
         execute_plan(d.plan, d.in, ps, [&](size_t i) -> Sink& {
             Sink& s = out.open(i);
 #ifdef __linux__  // not under emscripten, whose /proc would be node's
