@@ -69,3 +69,16 @@ if(GGUFSMITH_NODE_HOST)
                    ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-large)
   set_tests_properties(integration:web-module-large PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
 endif()
+
+# Split outputs (--split-max-tensors / --split-max-size): names, split.* keys, limits, the single file's tensors byte for
+# byte (Q4_K_M: llama-quantize's, via the golden digest), and real llama.cpp loading each set from its first part
+# and generating the single file's tokens. Needs `npm ci` in tests/js.
+add_test(NAME integration:split-outputs
+         COMMAND ${Python3_EXECUTABLE} ${GS_IT}/split_outputs.py --cli ${GS_CLI} --shared ${GGUFSMITH_SHARED_DIR}
+                 --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-split)
+# Running out of space while writing (an ENOSPC shim, RLIMIT_FSIZE, a real tmpfs when user namespaces allow):
+# exit 1, the output named, nothing left behind, the input untouched.
+add_test(NAME integration:disk-full
+         COMMAND ${Python3_EXECUTABLE} ${GS_IT}/disk_full.py --cli ${GS_CLI} --shim $<TARGET_FILE:gs_enospc_preload>
+                 --shared ${GGUFSMITH_SHARED_DIR} --work ${CMAKE_BINARY_DIR}/it-disk-full)
+set_tests_properties(integration:split-outputs integration:disk-full PROPERTIES TIMEOUT 900)

@@ -43,46 +43,39 @@ struct RowJob {
                            static_cast<size_t>(row_len), imatrix, rows_per_mat, n_mat);
     }
 };
-}  // namespace
-
-void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std::string& out_name,
-                  const ExecuteOptions& opt) {
-    const Catalog& cat = in.catalog;
-    std::vector<std::unique_ptr<RangeReader>> readers(cat.files.size());
-    FileOpener open = [&](size_t file) -> RangeReader& {
-        if (!readers[file]) readers[file] = in.folder->open(cat.files[file].name);
-        return *readers[file];
-    };
-
-    ProgressInfo pi;
-    pi.n_tensors = plan.tensors.size();
-    pi.bytes_in_total = plan.source_bytes(cat);
-
-    unsigned threads = std::max(1u, opt.threads);
+// Converts tensors one at a time into a GGUF writer. Holds what persists between tensors: the open source files, the
+// two chunk buffers, the worker pool.
+class TensorWriter {
+public:
+    TensorWriter(const Plan& plan, const ModelInput& in, const ExecuteOptions& opt, size_t n_parts)
+        : cat(in.catalog), opt(opt), readers(cat.files.size()) {
+        open = [this, &in](size_t file) -> RangeReader& {
+            if (!readers[file]) readers[file] = in.folder->open(cat.files[file].name);
+            return *readers[file];
+        };
+        pi.n_tensors = plan.tensors.size();
+        pi.n_parts = n_parts;
+        pi.bytes_in_total = plan.source_bytes(cat);
+        threads = std::max(1u, opt.threads);
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
-    threads = 1;
+        threads = 1;
 #endif
-    // Reading chunk k + 1 overlaps converting chunk k, so two chunks are in flight at most.
-    Chunk chunks[2];
-    std::vector<std::vector<float>> scratch(threads);
-    RowJob job;
-    // Declared after everything its tasks touch: on unwinding it is destroyed (and drained) first.
-    std::unique_ptr<WorkerPool> pool;
-    if (threads > 1) pool = std::make_unique<WorkerPool>(threads);
+        scratch.resize(threads);
+        if (threads > 1) pool = std::make_unique<WorkerPool>(threads);
+    }
 
-    GgufStreamWriter w(sink, out_name, plan.kv, plan.infos());
-    for (size_t ti = 0; ti < plan.tensors.size(); ++ti) {
-        const TensorPlan& tp = plan.tensors[ti];
+    void write(const TensorPlan& tp, size_t ti, size_t part, GgufStreamWriter& w, size_t local) {
         const GgufTensorInfo& info = tp.out;
         pi.tensor = ti;
+        pi.part = part;
         pi.name = &info.name;
-        if (opt.progress) opt.progress(pi);
+        progress();
 
         const uint64_t row_len = info.ne[0], nrows = info.nrows();
         const std::string src_name = tp.source.values ? std::string() : cat.tensors[tp.source.slices[0].src].st.name;
         const std::string src_file =
             tp.source.values ? std::string() : cat.files[cat.tensors[tp.source.slices[0].src].file].name;
-        w.begin_tensor(ti);
+        w.begin_tensor(local);
         try {
             job.type = info.type;
             job.add = tp.source.add;
@@ -97,7 +90,7 @@ void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std:
             auto finish = [&](const Chunk& c) {
                 w.write(c.out.data(), c.out.size());
                 pi.bytes_in += c.src.size();
-                if (opt.progress) opt.progress(pi);
+                progress();
             };
             if (tp.source.values) {
                 Chunk& c = chunks[0];
@@ -129,7 +122,7 @@ void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std:
                     if (passthrough) {
                         w.write(c.src.data(), c.src.size());
                         pi.bytes_in += c.src.size();
-                        if (opt.progress) opt.progress(pi);
+                        progress();
                         continue;
                     }
                     c.out.resize(static_cast<size_t>(c.n * job.out_row_bytes));
@@ -142,10 +135,10 @@ void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std:
                         pool->wait();
                         finish(*pending);
                     }
-                    // More parts than threads so that uneven parts still keep every thread busy.
-                    const uint64_t n = c.n, parts = std::min<uint64_t>(n, 4u * threads);
-                    pool->start(static_cast<size_t>(parts), [&job, &c, &scratch, n, parts](size_t p, unsigned wk) {
-                        job.run(c, n * p / parts, n * (p + 1) / parts, scratch[wk]);
+                    // More pieces than threads so that uneven pieces still keep every thread busy.
+                    const uint64_t n = c.n, pieces = std::min<uint64_t>(n, 4u * threads);
+                    pool->start(static_cast<size_t>(pieces), [this, &c, n, pieces](size_t p, unsigned wk) {
+                        job.run(c, n * p / pieces, n * (p + 1) / pieces, scratch[wk]);
                     });
                     pending = &c;
                 }
@@ -160,7 +153,52 @@ void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std:
         }
         w.end_tensor();
     }
-    w.finish();
+
+private:
+    const Catalog& cat;
+    const ExecuteOptions& opt;
+    std::vector<std::unique_ptr<RangeReader>> readers;
+    FileOpener open;
+    ProgressInfo pi;
+    unsigned threads = 1;
+    // Reading chunk k + 1 overlaps converting chunk k, so two chunks are in flight at most.
+    Chunk chunks[2];
+    std::vector<std::vector<float>> scratch;
+    RowJob job;
+    // Declared after everything its tasks touch: on unwinding it is destroyed (and drained) first.
+    std::unique_ptr<WorkerPool> pool;
+
+    void progress() {
+        if (opt.progress) opt.progress(pi);
+    }
+};
+}  // namespace
+
+void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std::string& out_name,
+                  const ExecuteOptions& opt) {
+    execute_plan(plan, in, plan_output_parts(plan, SplitOptions{}, out_name),
+                 [&sink](size_t) -> Sink& { return sink; }, opt);
+}
+
+void execute_plan(const Plan& plan, const ModelInput& in, const std::vector<OutputPart>& parts,
+                  const PartSinkFn& open_part, const ExecuteOptions& opt) {
+    size_t covered = 0;
+    for (const auto& part : parts) {
+        if (part.first != covered) throw Error(part.name, "", "output parts do not follow each other");
+        covered += part.tensors.size();
+    }
+    if (parts.empty() || covered != plan.tensors.size())
+        throw Error(parts.empty() ? std::string() : parts[0].name, "", "output parts do not cover the plan");
+
+    TensorWriter tw(plan, in, opt, parts.size());
+    for (size_t part = 0; part < parts.size(); ++part) {
+        // A part is created only when the previous one is complete; its header goes first.
+        const OutputPart& op = parts[part];
+        GgufStreamWriter w(open_part(part), op.name, op.kv, op.tensors);
+        for (size_t local = 0; local < op.tensors.size(); ++local)
+            tw.write(plan.tensors[op.first + local], op.first + local, part, w, local);
+        w.finish();
+    }
 }
 
 }  // namespace gs
