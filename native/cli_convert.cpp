@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
@@ -15,8 +16,10 @@
 #include "core/plan/apply_imatrix.h"
 #include "core/plan/plan.h"
 #include "core/plan/profile.h"
+#include "core/plan/split_plan.h"
 #include "native/cli.h"
 #include "native/file_io.h"
+#include "native/output_files.h"
 
 namespace gs::cli {
 namespace {
@@ -30,6 +33,7 @@ struct ConvertArgs {
     std::string tokenizer_pre;
     std::string imatrix;  // --imatrix FILE (recorded in quantize.imatrix.file as given)
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    SplitOptions split;  // --split-max-size / --split-max-tensors
 };
 
 GgmlType type_arg(const std::vector<std::string>& args, size_t& i) {
@@ -82,6 +86,22 @@ ConvertArgs parse(const std::vector<std::string>& args) {
             if (v.empty() || *end || n < 1 || n > 1024) throw UsageError{"-j needs a thread count from 1 to 1024, not '" + v + "'"};
             a.threads = static_cast<unsigned>(n);
         }
+        else if (is_flag(x, "--split-max-size")) {
+            const std::string& v = next_value(args, i);
+            try {
+                a.split.max_bytes = parse_split_size(v);
+            } catch (const Error& e) {
+                throw UsageError{"--split-max-size: " + e.detail};
+            }
+        } else if (is_flag(x, "--split-max-tensors")) {
+            const std::string& v = next_value(args, i);
+            char* end = nullptr;
+            errno = 0;
+            const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+            if (v.empty() || v[0] == '-' || *end || errno == ERANGE || n < 1)
+                throw UsageError{"--split-max-tensors needs a tensor count of at least 1, not '" + v + "'"};
+            a.split.max_tensors = n;
+        }
         else if (is_flag(x, "-q") || is_flag(x, "--quiet")) a.quiet = true;
         else if (!x.empty() && x[0] == '-') throw UsageError{"unknown option " + x};
         else if (a.path.empty()) a.path = x;
@@ -129,6 +149,13 @@ void print_plan(const Plan& plan, uint64_t file_size) {
     if (plan.needs_imatrix()) std::printf("this quantization needs an importance matrix\n");
 }
 
+void print_parts(const std::vector<OutputPart>& parts) {
+    std::printf("split into %zu parts:\n", parts.size());
+    for (const auto& p : parts)
+        std::printf("  %s  %zu tensors, %llu bytes\n", p.name.c_str(), p.tensors.size(),
+                    static_cast<unsigned long long>(p.file_bytes));
+}
+
 ProgressFn terminal_progress() {
     auto start = std::chrono::steady_clock::now();
     auto last = start;
@@ -138,7 +165,9 @@ ProgressFn terminal_progress() {
         last = now;
         const double secs = std::chrono::duration<double>(now - start).count();
         const double mb = static_cast<double>(p.bytes_in) / 1e6, total = static_cast<double>(p.bytes_in_total) / 1e6;
-        std::fprintf(stderr, "\r[%zu/%zu] %-32.32s %8.1f / %.1f MB  %7.1f MB/s", p.tensor + 1, p.n_tensors,
+        char part[32] = "";
+        if (p.n_parts > 1) std::snprintf(part, sizeof part, "part %zu/%zu ", p.part + 1, p.n_parts);
+        std::fprintf(stderr, "\r%s[%zu/%zu] %-32.32s %8.1f / %.1f MB  %7.1f MB/s", part, p.tensor + 1, p.n_tensors,
                      p.name ? p.name->c_str() : "", mb, total, secs > 0 ? mb / secs : 0.0);
         std::fflush(stderr);
     };
@@ -163,32 +192,44 @@ int run_convert(const std::vector<std::string>& args) {
         auto r = native::open_file(a.imatrix);
         apply_imatrix(plan, read_imatrix(*r), a.imatrix);
     }
-    const uint64_t size = gguf_file_size(plan.kv, plan.infos());
+    if (a.out.empty()) a.out = in.name + "-" + po.quant->name + ".gguf";
+    const std::vector<OutputPart> parts = plan_output_parts(plan, a.split, a.out);
+    uint64_t size = 0;
+    for (const auto& p : parts) size += p.file_bytes;
     if (a.dry_run) {
         print_plan(plan, size);
+        if (parts.size() > 1) print_parts(parts);
         return kOk;
     }
     require_executable(plan);
-    if (a.out.empty()) a.out = in.name + "-" + po.quant->name + ".gguf";
-    for (const auto& f : folder->files())
-        if (native::same_file(a.out, (native::is_directory(a.path) ? a.path + "/" : std::string()) + f) ||
-            native::same_file(a.out, a.path))
-            throw Error(a.out, "", "output would overwrite an input file");
+    std::vector<std::string> paths;
+    for (const auto& p : parts) {
+        for (const auto& f : folder->files())
+            if (native::same_file(p.name, (native::is_directory(a.path) ? a.path + "/" : std::string()) + f) ||
+                native::same_file(p.name, a.path))
+                throw Error(p.name, "", "output would overwrite an input file");
+        paths.push_back(p.name);
+    }
 
-    native::AtomicFileSink sink(a.out);
+    native::OutputFiles out(paths);
     ExecuteOptions eo;
     eo.threads = a.threads;
     const bool show = !a.quiet && ::isatty(2);
     if (show) eo.progress = terminal_progress();
     auto t0 = std::chrono::steady_clock::now();
-    execute_plan(plan, in, sink, a.out, eo);
-    sink.commit();
+    execute_plan(plan, in, parts, [&out](size_t part) -> Sink& { return out.open(part); }, eo);
+    out.commit();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (show) std::fputc('\n', stderr);
-    if (!a.quiet)
-        std::fprintf(stderr, "wrote %s: %zu tensors, %.1f MB in %.2f s\n", a.out.c_str(), plan.tensors.size(),
-                     static_cast<double>(sink.written()) / 1e6, secs);
-    std::printf("%s\n", a.out.c_str());
+    if (!a.quiet) {
+        if (a.split.enabled() && parts.size() == 1)
+            std::fprintf(stderr, "the output fits in one part: not split\n");
+        const std::string what =
+            parts.size() == 1 ? parts[0].name : std::to_string(parts.size()) + " parts, " + parts[0].name + " first";
+        std::fprintf(stderr, "wrote %s: %zu tensors, %.1f MB in %.2f s\n", what.c_str(), plan.tensors.size(),
+                     static_cast<double>(out.written()) / 1e6, secs);
+    }
+    for (const auto& p : parts) std::printf("%s\n", p.name.c_str());
     return kOk;
 }
 

@@ -69,6 +69,13 @@ void print_text(const json& j) {
     if (j.contains("metadata"))
         for (auto it = j["metadata"].begin(); it != j["metadata"].end(); ++it)
             std::printf("%-44s %s\n", it.key().c_str(), it->dump().substr(0, 120).c_str());
+    if (j.contains("metadata") && j["metadata"].contains("split.count") && j["metadata"]["split.count"].get<int64_t>() > 1) {
+        const json& m = j["metadata"];
+        std::printf("split: part %lld of %lld, %lld tensors in all\n",
+                    static_cast<long long>(m.value("split.no", int64_t{0}) + 1),
+                    static_cast<long long>(m["split.count"].get<int64_t>()),
+                    static_cast<long long>(m.value("split.tensors.count", int64_t{0})));
+    }
     std::printf("%zu tensors\n", j["tensors"].size());
     for (const auto& t : j["tensors"]) {
         const std::string type = t.contains("type") ? t["type"].get<std::string>() : t["dtype"].get<std::string>();

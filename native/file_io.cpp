@@ -17,6 +17,16 @@ namespace fs = std::filesystem;
 namespace {
 std::string errno_text() { return std::strerror(errno); }
 
+// Output errors say what the user can do about them.
+std::string write_error(const char* what) {
+    const int e = errno;
+    std::string s = std::string(what) + " failed: " + std::strerror(e);
+    if (e == ENOSPC) s += " (the disk is full)";
+    else if (e == EDQUOT) s += " (disk quota exceeded)";
+    else if (e == EFBIG) s += " (larger than the file size limit)";
+    return s;
+}
+
 struct FileReader final : RangeReader {
     std::string name_;
     int fd_;
@@ -95,17 +105,15 @@ AtomicFileSink::AtomicFileSink(std::string path) : path_(std::move(path)) {
 }
 
 AtomicFileSink::~AtomicFileSink() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-        ::unlink(tmp_.c_str());
-    }
+    if (fd_ >= 0) ::close(fd_);
+    if (!published_) ::unlink(tmp_.c_str());
 }
 
 void AtomicFileSink::write_all(const char* p, size_t n) {
     while (n > 0) {
         ssize_t w = ::write(fd_, p, n);
         if (w < 0 && errno == EINTR) continue;
-        if (w < 0) throw Error(path_, "", "write failed: " + errno_text());
+        if (w < 0) throw Error(path_, "", write_error("write"));
         p += w;
         n -= static_cast<size_t>(w);
         unsynced_ += static_cast<uint64_t>(w);
@@ -139,19 +147,25 @@ void AtomicFileSink::write(const void* data, size_t n) {
     }
 }
 
-void AtomicFileSink::commit() {
+void AtomicFileSink::finish() {
+    if (fd_ < 0) return;
     flush();
-    if (::fsync(fd_) != 0 && errno != EINVAL) throw Error(path_, "", "fsync failed: " + errno_text());
-    if (::close(fd_) != 0) {
-        fd_ = -1;
-        ::unlink(tmp_.c_str());
-        throw Error(path_, "", "close failed: " + errno_text());
-    }
+    if (::fsync(fd_) != 0 && errno != EINVAL) throw Error(path_, "", write_error("fsync"));
+    const int fd = fd_;
     fd_ = -1;
-    if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
-        ::unlink(tmp_.c_str());
+    if (::close(fd) != 0) throw Error(path_, "", write_error("close"));
+}
+
+void AtomicFileSink::publish() {
+    if (fd_ >= 0) throw Error(path_, "", "output published before it was finished");
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0)
         throw Error(path_, "", "cannot rename temporary output into place: " + errno_text());
-    }
+    published_ = true;
+}
+
+void AtomicFileSink::commit() {
+    finish();
+    publish();
 }
 
 bool is_directory(const std::string& path) {

@@ -15,18 +15,24 @@ std::unique_ptr<RangeReader> open_file(const std::string& path);
 std::unique_ptr<Folder> open_folder(const std::string& path);
 
 // Writes to "<path>.tmp-<pid>"; commit() renames it to path. Destroyed without commit() it removes the temp file,
-// so a failure never leaves something that looks like a finished output.
+// so a failure never leaves something that looks like a finished output. Errors name path (not the temp name) and
+// say when the disk is full.
 struct AtomicFileSink final : Sink {
     explicit AtomicFileSink(std::string path);
     ~AtomicFileSink() override;
     void write(const void* data, size_t n) override;
+    // commit() = finish() + publish(); a split output finishes every part before publishing any.
+    void finish();   // flush, fsync and close: every error a full disk can cause shows here at the latest
+    void publish();  // rename the finished temp file into place
     void commit();
     const std::string& path() const { return path_; }
+    const std::string& temp_path() const { return tmp_; }
     uint64_t written() const { return written_; }
 
 private:
     std::string path_, tmp_;
     int fd_ = -1;
+    bool published_ = false;
     uint64_t written_ = 0;
     std::string buf_;  // coalesces small writes (header KVs) into large ones
     uint64_t written_to_fd_ = 0, unsynced_ = 0;  // file offset where writeback was last started, bytes since

@@ -1,3 +1,4 @@
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -12,6 +13,7 @@ const char* kUsageText =
     "                 [--token-embedding-type T] [--output-tensor-type T] [--tensor-type REGEX=T]...\n"
     "                 [--pure] [--leave-output-tensor] [--force-arch HF_CLASS]\n"
     "                 [--vocab-only] [--tokenizer-pre NAME] [--imatrix FILE] [-j THREADS]\n"
+    "                 [--split-max-size N[K|M|G]] [--split-max-tensors N]\n"
     "       TYPE: F32 F16 BF16, a llama-quantize type (Q8_0 Q4_K_M Q6_K IQ4_XS ...) or a profile (Q4_K_L ...)\n"
     "       ggufsmith inspect PATH [--json]\n"
     "PATH is a Hugging Face model folder (config.json + *.safetensors + tokenizer files), a .safetensors file,\n"
@@ -19,6 +21,9 @@ const char* kUsageText =
 }
 
 int main(int argc, char** argv) {
+    // Past a file size limit (ulimit -f) write() then fails with EFBIG, which is reported and cleaned up like a
+    // full disk, instead of SIGXFSZ killing the process and leaving its temporary output behind.
+    std::signal(SIGXFSZ, SIG_IGN);
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
         std::fputs(kUsageText, args.empty() ? stderr : stdout);

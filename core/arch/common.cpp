@@ -125,6 +125,7 @@ std::vector<ArchTensor> walk_tensors(const ModelInput& in, const TensorWalk& w) 
     for (size_t i : order) {
         const auto& t = cat.tensors[i].st;
         const std::string& file = cat.files[cat.tensors[i].file].name;
+        if (cat.tensors[i].consumed) continue;  // FP8 scales: read with their weights (core/model/weight_scales.h)
         if (std::any_of(w.drop.begin(), w.drop.end(), [&](const std::string& s) { return ends_with(t.name, s); }))
             continue;
         ArchTensor a;

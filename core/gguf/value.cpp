@@ -86,6 +86,7 @@ R element(const Value& v, uint64_t i) {
 }  // namespace
 
 Value Value::u8(uint8_t v) { return scalar(ValueType::U8, v); }
+Value Value::u16(uint16_t v) { return scalar(ValueType::U16, v); }
 Value Value::u32(uint32_t v) { return scalar(ValueType::U32, v); }
 Value Value::i32(int32_t v) { return scalar(ValueType::I32, v); }
 Value Value::u64(uint64_t v) { return scalar(ValueType::U64, v); }

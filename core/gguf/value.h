@@ -25,6 +25,7 @@ struct Value {
     std::vector<std::string> strings;  // string elements (a scalar string is strings[0])
 
     static Value u8(uint8_t v);
+    static Value u16(uint16_t v);
     static Value u32(uint32_t v);
     static Value i32(int32_t v);
     static Value u64(uint64_t v);

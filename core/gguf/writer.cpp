@@ -83,19 +83,43 @@ uint64_t gguf_file_size(const Metadata& kv, std::vector<GgufTensorInfo> tensors)
     return header + align_up(last.offset + last.nbytes(), gguf_alignment_of(kv));
 }
 
+uint64_t gguf_metadata_bytes(const Metadata& kv) {
+    Encoder e;
+    for (const auto& x : kv) {
+        e.str(x.key);
+        e.value(x.value);
+    }
+    return 4 + 4 + 8 + 8 + e.out.size();
+}
+
+uint64_t gguf_tensor_info_bytes(const GgufTensorInfo& t) {
+    return 8 + t.name.size() + 4 + 8 * t.ne.size() + 4 + 8;  // name, n_dims, dims, type, offset
+}
+
 GgufStreamWriter::GgufStreamWriter(Sink& sink, std::string out_name, const Metadata& kv,
                                    std::vector<GgufTensorInfo> tensors)
     : sink_(sink), out_name_(std::move(out_name)), tensors_(std::move(tensors)), alignment_(gguf_alignment_of(kv)) {
     const std::string header = encode_gguf_header(kv, tensors_);
-    sink_.write(header.data(), header.size());
+    put(header.data(), header.size());
     pos_ = data_start_ = header.size();
+}
+
+void GgufStreamWriter::put(const void* data, size_t n) {
+    try {
+        sink_.write(data, n);
+    } catch (const Error& e) {
+        // A sink that does not know its file name (the page's) still gets its failure reported against the output,
+        // never against the tensor's source file.
+        if (!e.file.empty()) throw;
+        throw Error(out_name_, e.tensor, e.detail);
+    }
 }
 
 void GgufStreamWriter::pad_to(uint64_t target) {
     static const char zeros[64] = {};
     while (pos_ < target) {
         size_t n = static_cast<size_t>(std::min<uint64_t>(sizeof zeros, target - pos_));
-        sink_.write(zeros, n);
+        put(zeros, n);
         pos_ += n;
     }
 }
@@ -113,7 +137,7 @@ void GgufStreamWriter::write(const void* data, size_t n) {
     const auto& t = tensors_[static_cast<size_t>(current_)];
     if (current_written_ + n > t.nbytes())
         throw Error(out_name_, t.name, "more data than the tensor's " + std::to_string(t.nbytes()) + " bytes");
-    sink_.write(data, n);
+    put(data, n);
     pos_ += n;
     current_written_ += n;
 }

@@ -20,6 +20,11 @@ uint32_t gguf_alignment_of(const Metadata& kv);
 // Total file size for this layout (header + data, each tensor padded to the alignment).
 uint64_t gguf_file_size(const Metadata& kv, std::vector<GgufTensorInfo> tensors);
 
+// Header bytes before padding, in two additive pieces, so that a layout's size can be grown one tensor at a time
+// (splitting): gguf_file_size = align_up(gguf_metadata_bytes + sum of gguf_tensor_info_bytes) + padded data.
+uint64_t gguf_metadata_bytes(const Metadata& kv);  // magic, version, counts and every key/value
+uint64_t gguf_tensor_info_bytes(const GgufTensorInfo& t);
+
 // Streams a GGUF into a sink and checks that every tensor receives exactly its byte count, in order.
 class GgufStreamWriter {
 public:
@@ -41,6 +46,7 @@ private:
     long current_ = -1;      // tensor being written
     uint64_t current_written_ = 0;
     void pad_to(uint64_t target);
+    void put(const void* data, size_t n);  // every byte goes to the sink through here
 };
 
 }  // namespace gs

@@ -83,7 +83,7 @@ Catalog load_catalog(const Folder& folder) {
                     throw Error(shard, t.name, std::string(kIndex) + " says this tensor is in " + w->second);
             }
             c.by_name[t.name] = c.tensors.size();
-            c.tensors.push_back({t, fi});
+            c.tensors.push_back({t, fi, {}, false});
         }
     }
     for (const auto& [name, shard] : weight_map)

@@ -1,5 +1,6 @@
 // The tensors of a model folder across all its safetensors shards: which file holds each tensor and where.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -10,9 +11,21 @@
 
 namespace gs {
 
+// How a pre-quantized (FP8) weight's stored values are scaled back to real ones (core/model/weight_scales.h). In the
+// weight's 2-D view [rows, cols], matrices of mat_rows rows (the leading dimensions stack them) are cut into blocks of
+// block_rows x block_cols elements (the last ones ragged); each block multiplies by one value of the scale tensor,
+// which holds ceil(mat_rows / block_rows) x ceil(cols / block_cols) values per matrix, row-major.
+struct WeightScale {
+    size_t src = SIZE_MAX;  // catalog index of the scale tensor; SIZE_MAX: stored values are the values
+    uint64_t mat_rows = 1, block_rows = 1, block_cols = 1;
+};
+
 struct CatalogTensor {
     StTensor st;      // dtype, shape, absolute offset and size in its file
     size_t file = 0;  // index into Catalog::files
+    WeightScale scale;
+    bool consumed = false;  // a scale (or an unused activation scale): read with its weight, never an output
+    bool scaled() const { return scale.src != SIZE_MAX; }
 };
 
 struct Catalog {

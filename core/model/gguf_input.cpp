@@ -28,6 +28,14 @@ std::string stem(const std::string& rel) {
 ModelInput load_gguf_input(const Folder& folder, const std::string& rel) {
     auto r = folder.open(rel);
     auto g = std::make_shared<GgufFile>(read_gguf(*r));
+    // One part of a split GGUF holds only some of the tensors: converting it alone would write an incomplete model.
+    if (const Value* n = find(g->kv, "split.count"); n && n->as_u64() > 1) {
+        const Value* no = find(g->kv, "split.no");
+        throw Error(rel, "", "is part " + std::to_string((no ? no->as_u64() : 0) + 1) + " of " +
+                                 std::to_string(n->as_u64()) +
+                                 " of a split GGUF; ggufsmith reads a single GGUF file (merge the parts first with "
+                                 "llama-gguf-split --merge)");
+    }
 
     StFile f;
     f.name = rel;
@@ -51,7 +59,7 @@ ModelInput load_gguf_input(const Folder& folder, const std::string& rel) {
     m.config = nlohmann::json::object();
     for (const auto& t : f.tensors) {  // read_gguf refused duplicate names
         m.catalog.by_name[t.name] = m.catalog.tensors.size();
-        m.catalog.tensors.push_back({t, 0});
+        m.catalog.tensors.push_back({t, 0, {}, false});
     }
     m.catalog.files.push_back(std::move(f));
     m.gguf = std::move(g);

@@ -1,6 +1,7 @@
 #include "core/model/model_input.h"
 
 #include "core/error.h"
+#include "core/model/weight_scales.h"
 #include "core/util/json_parse.h"
 
 namespace gs {
@@ -23,6 +24,7 @@ ModelInput load_model_input(const Folder& folder) {
     m.config = read_json_file(folder, "config.json");
     if (!m.config.is_object()) throw Error("config.json", "", "is not a JSON object");
     m.catalog = load_catalog(folder);
+    attach_weight_scales(m.config, m.catalog);
     return m;
 }
 

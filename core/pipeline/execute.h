@@ -7,11 +7,13 @@
 #include "core/io/sink.h"
 #include "core/model/model_input.h"
 #include "core/plan/plan.h"
+#include "core/plan/split_plan.h"
 
 namespace gs {
 
 struct ProgressInfo {
     size_t tensor = 0, n_tensors = 0;  // tensor being written (0-based)
+    size_t part = 0, n_parts = 1;      // output part being written (0-based), of a split output
     uint64_t bytes_in = 0, bytes_in_total = 0;  // source bytes consumed so far / in all
     const std::string* name = nullptr;
 };
@@ -25,6 +27,16 @@ struct ExecuteOptions {
     ProgressFn progress;
 };
 
+// Hands out the sink of output part i. Called once per part, in order, when the part's first byte is due (so a part
+// is only created once the previous one is complete); the sink must outlive execute_plan. Committing (renaming)
+// is the caller's job after execute_plan returned: on any exception nothing may be committed.
+using PartSinkFn = std::function<Sink&(size_t part)>;
+
+// Writes the plan as the given parts (core/plan/split_plan.h: contiguous ranges of plan.tensors, in order).
+void execute_plan(const Plan& plan, const ModelInput& in, const std::vector<OutputPart>& parts,
+                  const PartSinkFn& open_part, const ExecuteOptions& opt = {});
+
+// One output file.
 void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std::string& out_name,
                   const ExecuteOptions& opt = {});
 

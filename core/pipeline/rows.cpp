@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/convert/convert.h"
+#include "core/convert/fp8.h"
 #include "core/error.h"
 #include "core/quant/quant.h"
 #include "core/util/half.h"
@@ -39,8 +40,23 @@ void decode_to_f32(Dtype src, const uint8_t* in, float* out, size_t n) {
         case Dtype::F64:
             for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(le::load<double>(in + 8 * i));
             return;
+        case Dtype::F8_E4M3: return convert::fp8_to_f32(convert::fp8_e4m3_table(), in, out, n);
+        case Dtype::F8_E5M2: return convert::fp8_to_f32(convert::fp8_e5m2_table(), in, out, n);
         default:
             throw Error(std::string("dtype ") + dtype_name(src) + " cannot be converted to float");
+    }
+}
+
+void apply_block_scales(float* v, const float* scales, size_t nrows, size_t row_len, size_t block_cols) {
+    const size_t sc = (row_len + block_cols - 1) / block_cols;
+    for (size_t i = 0; i < nrows; ++i) {
+        float* row = v + i * row_len;
+        const float* s = scales + i * sc;
+        for (size_t j = 0; j < sc; ++j) {
+            const float m = s[j];
+            const size_t end = std::min(row_len, (j + 1) * block_cols);
+            for (size_t k = j * block_cols; k < end; ++k) row[k] *= m;
+        }
     }
 }
 

@@ -14,6 +14,10 @@ bool is_passthrough(Dtype src, GgmlType out);
 // Converts n little-endian source elements to f32. Throws gs::Error for dtypes that are not floats.
 void decode_to_f32(Dtype src, const uint8_t* in, float* out, size_t n);
 
+// Dequantizes FP8 rows as llama.cpp's converter does (weight.float() * scale.float(), one float32 multiply per
+// value): value k of row i is multiplied by scales[i * ceil(row_len / block_cols) + k / block_cols].
+void apply_block_scales(float* v, const float* scales, size_t nrows, size_t row_len, size_t block_cols);
+
 // Adds `add` to n values as the converter does: it first upcasts every dtype but F16/F32 to F32, so F16 sums are
 // rounded back to F16 (torch adds in the tensor's dtype) while BF16 sums stay exact in F32.
 void add_in_precision(Dtype src, float* v, size_t n, float add);

@@ -1,11 +1,13 @@
 #include "core/plan/plan.h"
 #include "core/plan/gguf_plan.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "core/arch/arch.h"
 #include "core/error.h"
+#include "core/plan/quant_model.h"
 #include "core/plan/tensor_order.h"
 #include "core/plan/type_select.h"
 #include "core/quant/quant.h"
@@ -62,41 +64,35 @@ bool plain_conversion(const PlanOptions& opt) {
            q.tensor_types.empty() && !q.leave_output_tensor;
 }
 
-// file: where kv came from, for errors (a GGUF input's metadata is the user's).
-uint32_t kv_u32(const Metadata& kv, const std::string& key, const std::string& file) {
-    const Value* v = find(kv, key);
-    if (!v) return 0;
-    uint64_t x = 0;
-    try {
-        x = v->as_u64();
-    } catch (const Error& e) {
-        throw Error(file, "", "key '" + key + "': " + e.detail);
+// convert_hf_to_gguf.py --outtype auto: the first 2-D tensor stored as BF16 or F16 sets the type (FP8 weights are
+// passed over), else F16. Its walk is shard by shard, names sorted.
+GgmlType converter_auto_type(const Catalog& c) {
+    std::vector<size_t> order(c.tensors.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        const auto& x = c.tensors[a];
+        const auto& y = c.tensors[b];
+        return x.file != y.file ? x.file < y.file : x.st.name < y.st.name;
+    });
+    for (size_t i : order) {
+        const auto& t = c.tensors[i];
+        if (t.consumed || t.st.shape.size() < 2) continue;
+        if (t.st.dtype == Dtype::BF16) return GgmlType::BF16;
+        if (t.st.dtype == Dtype::F16) return GgmlType::F16;
     }
-    if (x > UINT32_MAX) throw Error(file, "", "key '" + key + "' = " + std::to_string(x) + " does not fit in 32 bits");
-    return static_cast<uint32_t>(x);
-}
-
-// What llama-quantize would know of the model after loading the GGUF we are about to describe (or read).
-QuantModel quant_model_of(const std::string& arch, const Metadata& kv, const std::string& file) {
-    QuantModel m;
-    m.n_layer = kv_u32(kv, arch + ".block_count", file);
-    m.n_head = kv_u32(kv, arch + ".attention.head_count", file);
-    m.n_head_kv = kv_u32(kv, arch + ".attention.head_count_kv", file);
-    if (!find(kv, arch + ".attention.head_count_kv")) m.n_head_kv = m.n_head;
-    m.n_expert = kv_u32(kv, arch + ".expert_count", file);
-    // llama.cpp's LLM_TYPE_70B: an 80-layer Llama with grouped-query attention
-    m.is_70b = arch == "llama" && m.n_layer == 80 && m.n_head != m.n_head_kv;
-    m.is_falcon = arch == "falcon";
-    return m;
+    return GgmlType::F16;
 }
 
 // A tensor llama-quantize leaves alone keeps the type it has in the GGUF it reads: F32 for norms, else the
-// checkpoint's own float precision (lossless, like convert_hf_to_gguf.py --outtype auto).
+// checkpoint's own float precision (lossless, like convert_hf_to_gguf.py --outtype auto); dequantized FP8 weights
+// get the type --outtype auto gives them.
 GgmlType kept_type(bool keep_f32, const TensorSource& s, const Catalog& c) {
     if (keep_f32 || s.values || s.slices.empty()) return GgmlType::F32;
     switch (c.tensors[s.slices[0].src].st.dtype) {
         case Dtype::F32: return GgmlType::F32;
         case Dtype::BF16: return GgmlType::BF16;
+        case Dtype::F8_E4M3:
+        case Dtype::F8_E5M2: return converter_auto_type(c);
         default: return GgmlType::F16;
     }
 }
@@ -129,7 +125,7 @@ Plan build_gguf_plan(const ModelInput& in, const PlanOptions& opt) try {
     if (!opt.quant) throw Error(in.gguf->name, "", "a GGUF input needs a type (-t)");
     std::vector<GgmlType> kept;
     for (const auto& t : p.tensors) kept.push_back(t.out.type);
-    assign_quant_types(p, quant_model_of(p.arch, p.kv, in.gguf->name), kept, opt);
+    assign_quant_types(p, quant_model_of(p.arch, p.kv), kept, opt);
     set(p.kv, "general.file_type", Value::u32(ftype_id(opt.quant->base)));
     set(p.kv, "general.quantization_version", Value::u32(2));
     return p;
@@ -199,9 +195,14 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
         if (!t.source.values) {
             const auto& ct = in.catalog.tensors[t.source.slices[0].src];
             const Dtype d = ct.st.dtype;
-            if (d != Dtype::F32 && d != Dtype::F16 && d != Dtype::BF16 && d != Dtype::F64)
+            const bool fp8 = d == Dtype::F8_E4M3 || d == Dtype::F8_E5M2;
+            if (fp8 && !ct.scaled())  // attach_weight_scales refuses these first; kept for plans built by hand
                 throw Error(in.catalog.files[ct.file].name, ct.st.name,
-                            std::string("dtype ") + dtype_name(d) + " cannot be converted (F32, F16, BF16 and F64 can)");
+                            std::string("dtype ") + dtype_name(d) + " has no scale tensor to dequantize it");
+            if (d != Dtype::F32 && d != Dtype::F16 && d != Dtype::BF16 && d != Dtype::F64 && !fp8)
+                throw Error(in.catalog.files[ct.file].name, ct.st.name,
+                            std::string("dtype ") + dtype_name(d) +
+                                " cannot be converted (F32, F16, BF16, F64 and scaled FP8 can)");
         }
         tp.source = std::move(t.source);
         tp.out.type = t.keep_f32 ? GgmlType::F32 : opt.out_type;
@@ -211,7 +212,7 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
     if (!plain) {
         std::vector<GgmlType> kept;
         for (size_t i = 0; i < p.tensors.size(); ++i) kept.push_back(kept_type(a.tensors[i].keep_f32, p.tensors[i].source, in.catalog));
-        assign_quant_types(p, quant_model_of(a.arch, a.kv, "config.json"), kept, opt);
+        assign_quant_types(p, quant_model_of(a.arch, a.kv), kept, opt);
     }
 
     Metadata& kv = p.kv;

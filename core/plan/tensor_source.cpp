@@ -27,11 +27,19 @@ void check_source(const TensorSource& s, const Catalog& c, const std::string& ou
     if (s.slices.empty()) throw Error("", out_name, "has no source tensor");
     uint64_t total = 0;
     const Dtype dtype = c.tensors[s.slices[0].src].st.dtype;
+    uint64_t block_cols = 0;  // of the scaled parts: one column-block width per output tensor
     for (const auto& sl : s.slices) {
         const auto& t = c.tensors.at(sl.src).st;
         const std::string& file = c.files[c.tensors[sl.src].file].name;
         if (t.dtype != dtype) throw Error(file, t.name, std::string("dtype ") + dtype_name(t.dtype) +
                                                            " differs from the other parts of " + out_name);
+        if (const WeightScale& ws = c.tensors[sl.src].scale; c.tensors[sl.src].scaled()) {
+            if (s.transpose) throw Error(file, t.name, "a scaled (FP8) weight cannot be transposed into " + out_name);
+            if (block_cols && block_cols != ws.block_cols)
+                throw Error(file, t.name, "scale blocks of " + std::to_string(ws.block_cols) +
+                                              " columns differ from the other parts of " + out_name);
+            block_cols = ws.block_cols;
+        }
         uint64_t rows, cols;
         view_2d(t, rows, cols);
         if (s.transpose) std::swap(rows, cols);

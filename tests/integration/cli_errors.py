@@ -38,7 +38,7 @@ def make_cases(work, model):
     h = dict(header); e = dict(h[k]); e["dtype"] = "Q4"; h[k] = e
     case("unknown-dtype", [k, "unknown dtype"], model__safetensors=st_bytes(h, weights[8 + n:]))
     h = dict(header); e = dict(h[k]); e["dtype"] = "F8_E4M3"; e["shape"] = [256, 512]; h[k] = e  # same bytes
-    case("fp8-weight", [k, "F8_E4M3 cannot be converted"], model__safetensors=st_bytes(h, weights[8 + n:]))
+    case("fp8-weight", [k, "F8_E4M3 weight, but config.json has no quantization_config"], model__safetensors=st_bytes(h, weights[8 + n:]))
     case("empty-folder", ["no .safetensors"], model__safetensors=False)
     case("header-too-long", ["model.safetensors", "runs past the end"], model__safetensors=struct.pack("<Q", 10**6) + b"{}")
     h = dict(header); h["model.layers.9.mlp.up_proj.weight"] = h["model.layers.0.mlp.up_proj.weight"]

@@ -1,5 +1,5 @@
-// Test support for llama.cpp's type-selection snapshots (../shared/golden/type-selection/*.schema): a parser, and
-// the tensor lists of the models they describe, rebuilt from the header line and each architecture's layout.
+// Test support for llama.cpp's type-selection snapshots (../shared/golden/type-selection/*.schema): a parser and the
+// section check. The tensor lists of the models they describe are rebuilt in schema_layouts.h.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -66,85 +66,6 @@ struct ModelTensors {
     QuantModel model;
     std::vector<TensorShape> tensors;
 };
-
-enum class Layout { Llama, Qwen3, Gemma3, GptOss, DeepSeek3 };
-
-inline ModelTensors build_model_tensors(Layout layout, const Schema& s, uint64_t head_dim, bool with_output) {
-    auto h = [&](const char* k) { return s.header.count(k) ? s.header.at(k) : 0; };
-    const uint64_t E = h("n_embd"), FF = h("n_ff"), V = h("n_vocab") ? h("n_vocab") : 32000, L = h("n_layer");
-    const uint64_t H = h("n_head"), HKV = h("n_head_kv"), X = h("n_expert");
-    ModelTensors m;
-    m.model.n_layer = static_cast<uint32_t>(L);
-    m.model.n_head = static_cast<uint32_t>(H);
-    m.model.n_head_kv = static_cast<uint32_t>(HKV);
-    m.model.n_expert = static_cast<uint32_t>(X);
-    m.model.is_70b = layout == Layout::Llama && L == 80 && H != HKV;
-    auto add = [&](std::string name, std::vector<uint64_t> ne) { m.tensors.push_back({std::move(name), std::move(ne)}); };
-    add("token_embd.weight", {E, V});
-    add("output_norm.weight", {E});
-    if (with_output) add("output.weight", {E, V});
-    for (uint64_t i = 0; i < L; ++i) {
-        const std::string b = "blk." + std::to_string(i) + ".";
-        add(b + "attn_norm.weight", {E});
-        if (layout == Layout::DeepSeek3) {
-            // MLA as current GGUFs store it: q through a low-rank pair, kv_b split into k_b / v_b per head
-            const uint64_t q_lora = 1536, kv_lora = 512, nope = 128, rope = 64, v_dim = 128;
-            add(b + "attn_q_a.weight", {E, q_lora});
-            add(b + "attn_q_a_norm.weight", {q_lora});
-            add(b + "attn_q_b.weight", {q_lora, H * (nope + rope)});
-            add(b + "attn_kv_a_mqa.weight", {E, kv_lora + rope});
-            add(b + "attn_kv_a_norm.weight", {kv_lora});
-            add(b + "attn_k_b.weight", {nope, kv_lora, H});
-            add(b + "attn_v_b.weight", {kv_lora, v_dim, H});
-            add(b + "attn_output.weight", {H * v_dim, E});
-        } else {
-            add(b + "attn_q.weight", {E, H * head_dim});
-            add(b + "attn_k.weight", {E, HKV * head_dim});
-            add(b + "attn_v.weight", {E, HKV * head_dim});
-            add(b + "attn_output.weight", {H * head_dim, E});
-        }
-        if (layout == Layout::Qwen3 || layout == Layout::Gemma3) {
-            add(b + "attn_q_norm.weight", {head_dim});
-            add(b + "attn_k_norm.weight", {head_dim});
-        }
-        if (layout == Layout::GptOss) {
-            add(b + "attn_q.bias", {H * head_dim});
-            add(b + "attn_k.bias", {HKV * head_dim});
-            add(b + "attn_v.bias", {HKV * head_dim});
-            add(b + "attn_output.bias", {E});
-            add(b + "attn_sinks.weight", {H});
-            add(b + "post_attention_norm.weight", {E});
-            add(b + "ffn_gate_inp.weight", {E, X});
-            add(b + "ffn_gate_inp.bias", {X});
-            add(b + "ffn_gate_exps.weight", {E, FF, X});
-            add(b + "ffn_up_exps.weight", {E, FF, X});
-            add(b + "ffn_down_exps.weight", {FF, E, X});
-            add(b + "ffn_gate_exps.bias", {FF, X});
-            add(b + "ffn_up_exps.bias", {FF, X});
-            add(b + "ffn_down_exps.bias", {E, X});
-            continue;
-        }
-        if (layout == Layout::Gemma3) add(b + "post_attention_norm.weight", {E});
-        add(b + "ffn_norm.weight", {E});
-        if (layout == Layout::DeepSeek3 && i >= 3) {
-            const uint64_t moe_ff = 2048;
-            add(b + "ffn_gate_inp.weight", {E, X});
-            add(b + "exp_probs_b.bias", {X});
-            add(b + "ffn_gate_exps.weight", {E, moe_ff, X});
-            add(b + "ffn_up_exps.weight", {E, moe_ff, X});
-            add(b + "ffn_down_exps.weight", {moe_ff, E, X});
-            add(b + "ffn_gate_shexp.weight", {E, moe_ff});
-            add(b + "ffn_up_shexp.weight", {E, moe_ff});
-            add(b + "ffn_down_shexp.weight", {moe_ff, E});
-            continue;
-        }
-        add(b + "ffn_gate.weight", {E, FF});
-        add(b + "ffn_up.weight", {E, FF});
-        add(b + "ffn_down.weight", {FF, E});
-        if (layout == Layout::Gemma3) add(b + "post_ffw_norm.weight", {E});
-    }
-    return m;
-}
 
 // llama.cpp spells types in lower case except the K of k-quants ("q4_K", "iq3_s"); compare case-insensitively.
 inline std::string upper(std::string s) {
