@@ -62,6 +62,21 @@ def header_tensors(header):
     return sorted(((k, v["dtype"], v["shape"]) for k, v in h.items()), key=lambda t: h[t[0]]["data_offsets"][0])
 
 
+def fp8_tensors(tensors, block):
+    """2-D projection weights as F8_E4M3 with an F32 `_scale_inv` per block (DeepSeek-V3's FP8 layout)."""
+    out = []
+    for name, dtype, shape in tensors:
+        if len(shape) == 2 and "proj" in name:
+            out.append((name, "F8_E4M3", shape))
+            out.append((name + "_scale_inv", "F32", [-(-shape[0] // block[0]), -(-shape[1] // block[1])]))
+        else:
+            out.append((name, dtype, shape))
+    return out
+
+
+FP8_CONFIG = {"quant_method": "fp8", "fmt": "e4m3", "activation_scheme": "dynamic"}
+
+
 # ---- tokenizers -------------------------------------------------------------------------------------------------
 
 def shrink_tokenizer_json(tj, keep):
@@ -365,6 +380,10 @@ def main():
     put("model_input", "dev-llama-spm-sharded", frame(
         [("config.json", read(dev, "config.json")), ("model.safetensors.index.json", jdump(index))] +
         [(s, make_header(ts, {"format": "pt"})) for s, ts in shards]))
+    put("model_input", "dev-llama-spm-fp8-block128", frame(
+        [("config.json", jdump(dict(json.loads(read(dev, "config.json")),
+                                    quantization_config=dict(FP8_CONFIG, weight_block_size=[128, 128])))),
+         ("model.safetensors", make_header(fp8_tensors(dev_tensors, (128, 128))))]))
     put("model_input", "bare-shards", frame(
         [("config.json", read(dev, "config.json"))] + [(s, make_header(ts)) for s, ts in shards]))
 
@@ -379,6 +398,12 @@ def main():
         put("model_folder", arch.name, frame(
             [("config.json", jdump(c)), ("model.safetensors", make_header(tensors, {"format": "pt"})),
              ("tokenizer.json", tiny_tj_small)] + tiny_tok_files))
+    arch = models.llama3()
+    c = dict(arch.config, vocab_size=300, quantization_config=dict(FP8_CONFIG, weight_block_size=[32, 32]))
+    tensors = [(n, d, [300 if x == arch.config["vocab_size"] else x for x in s]) for n, d, s, _ in arch.tensors]
+    put("model_folder", "llama3-fp8-block32", frame(
+        [("config.json", jdump(c)), ("model.safetensors", make_header(fp8_tensors(tensors, (32, 32)))),
+         ("tokenizer.json", tiny_tj_small)] + tiny_tok_files))
     put("model_folder", "tinystories-656k-vocab-only", frame(
         [("config.json", read(tiny, "config.json")), ("model.safetensors", tiny_header),
          ("tokenizer.json", tiny_tj_small), ("vocab_only", b"")] + tiny_tok_files))
