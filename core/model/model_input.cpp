@@ -2,16 +2,13 @@
 
 #include "core/error.h"
 #include "core/model/weight_scales.h"
+#include "core/util/json_parse.h"
 
 namespace gs {
 
 nlohmann::json read_json_file(const Folder& folder, const std::string& rel) {
     auto r = folder.open(rel);
-    try {
-        return nlohmann::json::parse(read_text(*r, 256u << 20));
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(rel, "", std::string("not valid JSON: ") + e.what());
-    }
+    return parse_json_text(read_text(*r, 256u << 20), rel);
 }
 
 ModelInput load_model_input(const Folder& folder) {
