@@ -4,8 +4,8 @@ code 1, exactly one line on stderr ("ggufsmith: error: " + a message naming the 
 expected substrings), no signal, no output or temp file left behind, and its input files unchanged; the healthy
 controls convert. Also usage errors (exit 2), refusing to overwrite an input, --dry-run and inspect on dev-llama-spm.
 
---messages FILE writes {case: message} (the text after the prefix), which docs/reliability.md's table comes from;
-tests/web/malformed.test.mjs asks the CLI itself rather than reading this."""
+--messages FILE writes {case: message} (the text after the prefix); --markdown FILE writes the table of cases and
+messages that docs/reliability.md holds. tests/web/malformed.test.mjs asks the CLI itself rather than reading these."""
 import argparse, hashlib, json, os, shutil, subprocess, sys
 
 PREFIX = "ggufsmith: error: "
@@ -51,11 +51,21 @@ def run_corpus(cli, corpus, work, check, messages):
         messages[name] = text
     return len(cases)
 
+def write_markdown(path, corpus, messages):
+    def cell(t): return t.replace("|", "\\|")
+    rows = ["| case (`tests/malformed/…`) | what is wrong | message (after `ggufsmith: error: `) |", "|---|---|---|"]
+    for c in json.load(open(os.path.join(corpus, "cases.json")))["cases"]:
+        msg = "converts (control)" if c["expect"] == "ok" else "`` " + messages.get(c["name"], "?").replace(corpus + "/", "") + " ``"
+        note = "" if c.get("wasm", True) else " (CLI only: `" + " ".join(c.get("args", [])) + "`)"
+        rows.append("| `%s` | %s%s | %s |" % (c["name"], cell(c["what"]), note, cell(msg)))
+    with open(path, "w") as f: f.write("\n".join(rows) + "\n")
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True); ap.add_argument("--shared", required=True); ap.add_argument("--work", required=True)
     ap.add_argument("--corpus", default=os.path.join(HERE, "..", "malformed"))
     ap.add_argument("--messages", help="write {case: message} as JSON here")
+    ap.add_argument("--markdown", help="write the table of cases and messages (docs/reliability.md) here")
     a = ap.parse_args()
     # the CLI runs from the work directory below, so every path must be absolute
     a.cli, a.shared, a.work, a.corpus = (os.path.abspath(x) for x in (a.cli, a.shared, a.work, a.corpus))
@@ -70,6 +80,8 @@ def main():
     n = run_corpus(a.cli, a.corpus, a.work, check, messages)
     if a.messages:
         with open(a.messages, "w") as f: json.dump(messages, f, indent=1, ensure_ascii=False)
+    if a.markdown:
+        write_markdown(a.markdown, a.corpus, messages)
     # usage errors
     for args in (["convert"], ["convert", model, "-t", "Q9"], ["frobnicate"], ["convert", model, "--bogus"]):
         r = subprocess.run([a.cli] + args, capture_output=True, text=True)
