@@ -49,9 +49,9 @@ inline int best_neighbour(const Codebook& cb, uint32_t key, const float* xval, c
     return best;
 }
 
-// The grid index of a group's final levels. ggml aborts when they are off the grid, which its search only lets
-// happen on degenerate input (a sub-block whose importance weights are all zero): there the levels are clamped and
-// the nearest listed neighbour is taken, so that the output stays a valid file.
+// The grid index of a group's final levels. ggml aborts when they are off the grid; its search never leaves them
+// so, but should they be (a case ggml does not foresee), the levels are clamped and the first listed neighbour is
+// taken, so that the lookup stays in bounds and the output a valid file.
 inline int final_index(const Codebook& cb, int8_t* L) {
     uint32_t key = 0;
     for (int i = 0; i < cb.dims; ++i) {
@@ -109,7 +109,7 @@ inline uint8_t fold_signs_even(const float* x, const float* weight, float* xval)
     return s & 127;
 }
 
-// Largest of n values the way ggml's MAX macro folds them (a NaN in front is kept, later NaNs are skipped).
+// Largest of n values folded as ggml's MAX macro does (a NaN replaces the running maximum until the next value).
 inline float fold_max(const float* v, int n) {
     float m = v[0];
     for (int i = 1; i < n; ++i) m = m > v[i] ? m : v[i];

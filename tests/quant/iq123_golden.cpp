@@ -1,11 +1,9 @@
 // IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S against ggml's own bytes (../shared/golden/quant): every
-// golden row, with the importance matrix and, where ggml quantizes without one, without it.
+// golden row, with the importance matrix and, where ggml quantizes without one, without it; and robustness where
+// ggml would assert.
 #include "tests/quant/golden.h"
 
-#include <thread>
-
 #include "core/error.h"
-#include "core/quant/iq_grids.h"
 
 using namespace gs;
 
@@ -48,4 +46,30 @@ TEST_CASE("IQ2_XXS, IQ2_XS and IQ1_S refuse to quantize without an importance ma
     }
     for (GgmlType t : {GgmlType::IQ2_S, GgmlType::IQ3_XXS, GgmlType::IQ3_S, GgmlType::IQ1_M})
         CHECK_FALSE(quant::find_kernel(t)->needs_imatrix);
+}
+
+TEST_CASE("IQ1/IQ2/IQ3 kernels stay in bounds on non-finite, huge and zero-importance input", "[quant][iq][nonfinite]") {
+    // Where ggml would assert or read past its tables (NaN, infinities, sub-blocks whose importance is all zero),
+    // these kernels must still finish and write the same bytes every time.
+    const int64_t n = 1024, rows = 32;
+    auto src = test::stress_blocks(rows * n / 32, 32, 4242);
+    std::mt19937 rng(9);
+    const float specials[] = {std::nanf(""), INFINITY, -INFINITY, 3e38f, -3e38f, 1e-45f};
+    for (int i = 0; i < 600; ++i) src[rng() % src.size()] = specials[rng() % 6];
+    std::vector<float> im(n);
+    for (int64_t i = 0; i < n; ++i) im[i] = (i / 32) % 3 == 0 ? 0.f : float(i % 7);  // every third block of 32 zero
+    for (const auto& c : kCases) {
+        const quant::Kernel* k = quant::find_kernel(c.type);
+        const size_t bytes = rows * row_bytes(c.type, n);
+        std::string a(bytes, '\0'), b(bytes, '\1');
+        k->scalar(src.data(), a.data(), rows, n, im.data());
+        k->scalar(src.data(), b.data(), rows, n, im.data());
+        INFO(c.name);
+        CHECK(a == b);
+        if (!k->needs_imatrix) {
+            k->scalar(src.data(), a.data(), rows, n, nullptr);
+            k->scalar(src.data(), b.data(), rows, n, nullptr);
+            CHECK(a == b);
+        }
+    }
 }
