@@ -76,6 +76,7 @@ void build(Codebook& cb, const Spec& s) {
         cb.map[key] = k;
         on_grid[key] = true;
     }
+    cb.points_f.assign(cb.points.begin(), cb.points.end());
     for (uint32_t key = 0; key <= max_key; ++key) {
         if (on_grid[key]) continue;
         bool reachable = true;

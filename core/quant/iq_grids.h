@@ -15,6 +15,7 @@ struct Codebook {
     int bits = 0;                    // bits per level in a key: 2 (IQ1, IQ2) or 3 (IQ3)
     int max_level = 0;               // the quantizers' levels run 0..max_level (2 for IQ1/IQ2, 7 for IQ3)
     std::vector<int8_t> points;      // dims values 2*l + 1 per grid point, in the format's index order
+    std::vector<float> points_f;     // the same as floats, for the searches
     // key -> grid index (>= 0), or -(1 + offset) of the key's neighbour list in `neighbours`: a count n, then the n
     // grid points at the nearest nwant distinct squared distances, nearest first, lower index first on ties.
     std::vector<int32_t> map;
@@ -22,6 +23,7 @@ struct Codebook {
 
     int size() const { return static_cast<int>(points.size()) / dims; }
     const int8_t* point(int i) const { return points.data() + i * dims; }
+    const float* point_f(int i) const { return points_f.data() + i * dims; }
     // Grid index of a key, or -1 when it is not on the grid.
     int index_of(uint32_t key) const { return map[key] >= 0 ? map[key] : -1; }
     // A key's neighbour list (count first); only for keys index_of() puts off the grid.

@@ -28,22 +28,50 @@ inline uint32_t group_key(const Codebook& cb, const float* xval, float id, int8_
 // ggml's iq2_find_best_neighbour / iq3_find_best_neighbour: of the key's neighbour list, the point closest to xval
 // at `scale` under the weights w (the square roots of the importance weights); its levels go to L. When no distance
 // is finite (NaN input), the list's first point, where ggml would abort.
-inline int best_neighbour(const Codebook& cb, uint32_t key, const float* xval, const float* w, float scale, int8_t* L) {
-    const uint16_t* nb = cb.neighbours_of(key);
+template <int D>
+int best_neighbour_d(const Codebook& cb, const uint16_t* nb, const float* xval, const float* w, float scale) {
+    // Four candidates at a time: independent accumulations (each in ggml's order) that the CPU overlaps.
     float best_d2 = FLT_MAX;
     int best = nb[1];
-    for (int j = 1; j <= nb[0]; ++j) {
-        const int8_t* pg = cb.point(nb[j]);
+    const int n = nb[0];
+    float sx[D], ww[D];
+    for (int i = 0; i < D; ++i) sx[i] = xval[i], ww[i] = w[i];
+    int j = 1;
+    for (; j + 3 <= n; j += 4) {
+        const float* p[4] = {cb.point_f(nb[j]), cb.point_f(nb[j + 1]), cb.point_f(nb[j + 2]), cb.point_f(nb[j + 3])};
+        float d2[4] = {0, 0, 0, 0};
+        for (int i = 0; i < D; ++i)
+            for (int c = 0; c < 4; ++c) {
+                const float diff = scale * p[c][i] - sx[i];
+                d2[c] += ww[i] * diff * diff;
+            }
+        for (int c = 0; c < 4; ++c)
+            if (d2[c] < best_d2) {
+                best_d2 = d2[c];
+                best = nb[j + c];
+            }
+    }
+    for (; j <= n; ++j) {
+        const float* p = cb.point_f(nb[j]);
         float d2 = 0;
-        for (int i = 0; i < cb.dims; ++i) {
-            const float diff = scale * pg[i] - xval[i];
-            d2 += w[i] * diff * diff;
+        for (int i = 0; i < D; ++i) {
+            const float diff = scale * p[i] - sx[i];
+            d2 += ww[i] * diff * diff;
         }
         if (d2 < best_d2) {
             best_d2 = d2;
             best = nb[j];
         }
     }
+    return best;
+}
+
+// ggml's iq2_find_best_neighbour / iq3_find_best_neighbour: of the key's neighbour list, the point closest to xval
+// at `scale` under the weights w (the square roots of the importance weights); its levels go to L. When no distance
+// is finite (NaN input), the list's first point, where ggml would abort.
+inline int best_neighbour(const Codebook& cb, uint32_t key, const float* xval, const float* w, float scale, int8_t* L) {
+    const uint16_t* nb = cb.neighbours_of(key);
+    const int best = cb.dims == 8 ? best_neighbour_d<8>(cb, nb, xval, w, scale) : best_neighbour_d<4>(cb, nb, xval, w, scale);
     const int8_t* pg = cb.point(best);
     for (int i = 0; i < cb.dims; ++i) L[i] = static_cast<int8_t>((pg[i] - 1) / 2);
     return best;
