@@ -100,7 +100,7 @@ TEST_CASE("IQ neighbour lists are ggml's: sorted by (distance, index), the neare
     }
 }
 
-TEST_CASE("IQ codebooks initialize once when many threads quantize at the same time", "[quant][iq][threads]") {
+TEST_CASE("IQ codebooks initialize once when many threads quantize at the same time", "[quant][iq][spawns-threads]") {
     // The first use of each grid races here; every thread must see complete tables and give the same bytes.
     const GgmlType types[] = {GgmlType::IQ2_XXS, GgmlType::IQ2_XS, GgmlType::IQ2_S, GgmlType::IQ3_XXS,
                               GgmlType::IQ3_S,   GgmlType::IQ1_S,  GgmlType::IQ1_M};
