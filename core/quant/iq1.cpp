@@ -121,7 +121,8 @@ void iq1_s_block(const Codebook& cb, const float* x, const float* qw, uint8_t* o
             for (int i2 = i1; i2 <= 32; ++i2) {
                 for (int shift : {1, -1}) {
                     const float* t = shift == 1 ? kXp : kXm;
-                    const float sumqx = (sumx[i1] - sumx[0]) * t[0] + (sumx[i2] - sumx[i1]) * t[1] + (sumx[32] - sumx[i2]) * t[2];
+                    const float sumqx =
+                        (sumx[i1] - sumx[0]) * t[0] + (sumx[i2] - sumx[i1]) * t[1] + (sumx[32] - sumx[i2]) * t[2];
                     const float sumq2 = (sumw[i1] - sumw[0]) * t[0] * t[0] + (sumw[i2] - sumw[i1]) * t[1] * t[1] +
                                         (sumw[32] - sumw[i2]) * t[2] * t[2];
                     if (sumq2 > 0 && sumqx * sumqx > best_score * sumq2) {

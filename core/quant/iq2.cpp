@@ -52,7 +52,7 @@ void xxs_block(const Codebook& cb, const float* x, const float* qw, uint8_t* out
         float scale = make_qp_quants(32, 4, xval, reinterpret_cast<uint8_t*>(L), w);
         if (scale * 3 <= 0) continue;
         scale = search_scale(cb, search, xval, w, waux, scale * 3, scale, L, on_grid);
-        if (scale < 0) {  // cannot happen with the search above; ggml flips scale and signs just in case
+        if (scale < 0) {  // should not happen; ggml flips the scale and the signs "just in case"
             scale = -scale;
             for (auto& s : signs) s = (~s) & 127;
         }
@@ -106,7 +106,8 @@ void xs_block(const Codebook& cb, const float* x, const float* qw, uint8_t* out)
     le::store<uint16_t>(out, f32_to_f16(d));
     const float id = 1 / d;
     for (int i = 0; i < 32; ++i) le::store<uint16_t>(out + 2 + 2 * i, q2[i]);
-    for (int ib = 0; ib < 16; ++ib) out[66 + ib / 2] |= static_cast<uint8_t>(scale_level(id, scales[ib], 15) << (4 * (ib % 2)));
+    for (int ib = 0; ib < 16; ++ib)
+        out[66 + ib / 2] |= static_cast<uint8_t>(scale_level(id, scales[ib], 15) << (4 * (ib % 2)));
 }
 
 // 16 sub-blocks of 16: per group of 8 the low byte of its 10-bit grid index (qs[0..31]), 8 plain sign bits
@@ -155,7 +156,8 @@ void s_block(const Codebook& cb, const float* x, const float* qw, uint8_t* out) 
     const float d = max_scale / 31;
     le::store<uint16_t>(out, f32_to_f16(d * 0.9875f));
     const float id = 1 / d;
-    for (int ib = 0; ib < 16; ++ib) sc[ib / 2] |= static_cast<uint8_t>(scale_level(id, scales[ib], 15) << (4 * (ib % 2)));
+    for (int ib = 0; ib < 16; ++ib)
+        sc[ib / 2] |= static_cast<uint8_t>(scale_level(id, scales[ib], 15) << (4 * (ib % 2)));
 }
 
 }  // namespace

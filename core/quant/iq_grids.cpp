@@ -72,7 +72,8 @@ void build(Codebook& cb, const Spec& s) {
     std::vector<bool> on_grid(max_key + 1, false);
     for (int k = 0; k < s.size; ++k) {
         const uint32_t key = s.packed[k];
-        for (int i = 0; i < s.dims; ++i) cb.points[size_t(k) * s.dims + i] = static_cast<int8_t>(2 * level(key, i, s.bits) + 1);
+        for (int i = 0; i < s.dims; ++i)
+            cb.points[size_t(k) * s.dims + i] = static_cast<int8_t>(2 * level(key, i, s.bits) + 1);
         cb.map[key] = k;
         on_grid[key] = true;
     }

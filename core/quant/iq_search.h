@@ -25,9 +25,7 @@ inline uint32_t group_key(const Codebook& cb, const float* xval, float id, int8_
     return key;
 }
 
-// ggml's iq2_find_best_neighbour / iq3_find_best_neighbour: of the key's neighbour list, the point closest to xval
-// at `scale` under the weights w (the square roots of the importance weights); its levels go to L. When no distance
-// is finite (NaN input), the list's first point, where ggml would abort.
+// The nearest point of the neighbour list nb for D coordinates (see best_neighbour).
 template <int D>
 int best_neighbour_d(const Codebook& cb, const uint16_t* nb, const float* xval, const float* w, float scale) {
     // Four candidates at a time: independent accumulations (each in ggml's order) that the CPU overlaps.
@@ -71,7 +69,8 @@ int best_neighbour_d(const Codebook& cb, const uint16_t* nb, const float* xval, 
 // is finite (NaN input), the list's first point, where ggml would abort.
 inline int best_neighbour(const Codebook& cb, uint32_t key, const float* xval, const float* w, float scale, int8_t* L) {
     const uint16_t* nb = cb.neighbours_of(key);
-    const int best = cb.dims == 8 ? best_neighbour_d<8>(cb, nb, xval, w, scale) : best_neighbour_d<4>(cb, nb, xval, w, scale);
+    const int best =
+        cb.dims == 8 ? best_neighbour_d<8>(cb, nb, xval, w, scale) : best_neighbour_d<4>(cb, nb, xval, w, scale);
     const int8_t* pg = cb.point(best);
     for (int i = 0; i < cb.dims; ++i) L[i] = static_cast<int8_t>((pg[i] - 1) / 2);
     return best;

@@ -62,7 +62,8 @@ TEST_CASE("IQ codebooks are ggml's grids, point for point and in index order", "
     }
 }
 
-TEST_CASE("IQ neighbour lists are ggml's: sorted by (distance, index), the nearest few distances", "[quant][iq][grids]") {
+TEST_CASE("IQ neighbour lists are ggml's: sorted by (distance, index), the nearest few distances",
+          "[quant][iq][grids]") {
     struct Want {
         Grid g;
         int nwant;  // ggml: IQ2_XXS/IQ2_XS 2, IQ2_S 1, IQ1 3, IQ3_XXS 2, IQ3_S 3
@@ -73,7 +74,8 @@ TEST_CASE("IQ neighbour lists are ggml's: sorted by (distance, index), the neare
         int checked = 0;
         for (uint32_t key = 0; key < cb.map.size(); key += 7) {
             bool reachable = true;
-            for (int d = 0; d < cb.dims; ++d) reachable = reachable && int((key >> (cb.bits * d)) & ((1u << cb.bits) - 1)) <= cb.max_level;
+            for (int d = 0; d < cb.dims; ++d)
+                reachable = reachable && int((key >> (cb.bits * d)) & ((1u << cb.bits) - 1)) <= cb.max_level;
             if (!reachable || cb.index_of(key) >= 0) continue;
             std::vector<std::pair<int, int>> d2;  // (squared distance, index), as ggml sorts them
             for (int j = 0; j < cb.size(); ++j) {
