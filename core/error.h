@@ -16,7 +16,8 @@ struct Error : std::runtime_error {
     explicit Error(std::string detail) : Error("", "", std::move(detail)) {}
 };
 
-// Formats "file: tensor 'name': detail" (parts that are empty are left out).
+// Formats "file: tensor 'name': detail" (parts that are empty are left out) as one line of valid UTF-8: control
+// characters and bytes that are not UTF-8 become \xNN, and over-long parts are cut (their full text stays in the fields).
 std::string format_error(const std::string& file, const std::string& tensor, const std::string& detail);
 
 }  // namespace gs

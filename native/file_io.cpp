@@ -61,13 +61,14 @@ struct DirFolder final : Folder {
         return std::binary_search(files_.begin(), files_.end(), rel);
     }
     std::unique_ptr<RangeReader> open(const std::string& rel) const override {
-        if (!has(rel)) throw Error(dir_, "", "missing file " + rel);
-        return open_file((fs::path(dir_) / rel).string());
+        if (!has(rel)) throw Error(rel, "", "is not in the folder");
+        // Named relative to the folder, as the page names them: messages are the same in both.
+        return open_file((fs::path(dir_) / rel).string(), rel);
     }
 };
 }  // namespace
 
-std::unique_ptr<RangeReader> open_file(const std::string& path) {
+std::unique_ptr<RangeReader> open_file(const std::string& path, const std::string& name) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw Error(path, "", "cannot open: " + errno_text());
     struct stat st;
@@ -75,7 +76,7 @@ std::unique_ptr<RangeReader> open_file(const std::string& path) {
         ::close(fd);
         throw Error(path, "", "not a regular file");
     }
-    return std::make_unique<FileReader>(path, fd, static_cast<uint64_t>(st.st_size));
+    return std::make_unique<FileReader>(name.empty() ? path : name, fd, static_cast<uint64_t>(st.st_size));
 }
 
 std::unique_ptr<Folder> open_folder(const std::string& path) {

@@ -9,7 +9,8 @@
 
 namespace gs::native {
 
-std::unique_ptr<RangeReader> open_file(const std::string& path);
+// The reader's name (in messages) is `name`, or the path when that is empty.
+std::unique_ptr<RangeReader> open_file(const std::string& path, const std::string& name = "");
 
 // A directory as a Folder (its regular files, not recursive). A single file path gives a folder of that one file.
 std::unique_ptr<Folder> open_folder(const std::string& path);

@@ -11,6 +11,9 @@ add_test(NAME integration:cli-errors
          COMMAND ${Python3_EXECUTABLE} ${GS_IT}/cli_errors.py --cli ${GS_CLI} --shared ${GGUFSMITH_SHARED_DIR}
                  --work ${CMAKE_BINARY_DIR}/it-errors)
 set_tests_properties(integration:dev-llama-spm-golden integration:cli-errors PROPERTIES TIMEOUT 600)
+# The committed malformed-input corpus (tests/malformed) is what its generator writes today.
+add_test(NAME integration:malformed-corpus-current
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/malformed/generate.py --check)
 
 # Real llama.cpp (npm node-llama-cpp): generation and tokenization parity. Needs `npm ci` in tests/js.
 add_test(NAME integration:llama-cpp-tinystories
@@ -63,6 +66,12 @@ if(GGUFSMITH_NODE_HOST)
            COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/module.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --shared \"$3\" --work \"$4\""
                    ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-module)
   set_tests_properties(integration:web-module-node PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+  # The malformed-input corpus (tests/malformed): the wasm module gives the CLI's message for every case, and nothing
+  # reaches its output sink.
+  add_test(NAME integration:web-malformed-node
+           COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/malformed.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --work \"$3\""
+                   ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${CMAKE_BINARY_DIR}/it-web-malformed)
+  set_tests_properties(integration:web-malformed-node PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
   # A generated 4.7 GB BF16 model (bytes computed on read, never on disk): offsets past 4 GiB, heap < 512 MiB.
   add_test(NAME integration:web-module-large
            COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/module.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --shared \"$3\" --work \"$4\" --large"

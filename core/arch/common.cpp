@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/error.h"
 
@@ -120,6 +121,7 @@ std::vector<ArchTensor> walk_tensors(const ModelInput& in, const TensorWalk& w) 
                                            ") is more than the checkpoint has tensors (" +
                                            std::to_string(cat.tensors.size()) + ")");
     std::vector<ArchTensor> out;
+    std::set<uint64_t> layers_seen;
     std::map<uint64_t, PendingExperts> pending;
     const std::string container = w.experts.container + ".";
     for (size_t i : order) {
@@ -136,6 +138,7 @@ std::vector<ArchTensor> walk_tensors(const ModelInput& in, const TensorWalk& w) 
         if (split_layer(t.name, w.layer_prefix, layer, rest)) {
             if (layer >= w.n_layer)
                 throw Error(file, t.name, "layer index is beyond num_hidden_layers = " + std::to_string(w.n_layer));
+            layers_seen.insert(layer);
             uint64_t xid = 0;
             std::string part;
             if (w.experts.n_expert && starts_with(rest, container) &&
@@ -172,11 +175,20 @@ std::vector<ArchTensor> walk_tensors(const ModelInput& in, const TensorWalk& w) 
             a.name = r->gguf + suffix;
             if (w.lm_head_fills_missing_embd && !has_embed && a.name == "output.weight") a.name = "token_embd.weight";
         }
-        if (a.name.empty()) throw Error(file, t.name, "tensor not recognised for architecture " + w.arch);
+        if (a.name.empty()) throw Error(file, t.name, "not recognised for architecture " + w.arch +
+                                                      ": no GGUF name for it (llama.cpp's converter: \"Can not map tensor\")");
         if (w.transform) w.transform(t.name, a);
         a.keep_f32 = converter_keeps_f32(a.name, a.ne.size());
         out.push_back(std::move(a));
     }
+    // A layer without a single tensor: config.json promises more layers than the checkpoint has (llama.cpp would
+    // stop at the first missing tensor when loading the GGUF).
+    uint64_t first_missing = 0;
+    while (layers_seen.count(first_missing)) ++first_missing;
+    if (first_missing < w.n_layer)
+        throw Error(cat.listing, "", "has no tensors of layer " + std::to_string(first_missing) + " (" + w.layer_prefix +
+                                         std::to_string(first_missing) + ".*), but config.json's num_hidden_layers is " +
+                                         std::to_string(w.n_layer));
     if (!pending.empty()) {
         const auto& [layer, pe] = *pending.begin();
         throw Error("", "", "layer " + std::to_string(layer) + " has " + std::to_string(pe.count) + " of its " +
@@ -313,9 +325,95 @@ Heads config_heads(const nlohmann::json& c) {
     h.n_head = config_u64(c, "num_attention_heads");
     h.n_head_kv = config_has(c, "num_key_value_heads") ? config_u64(c, "num_key_value_heads") : h.n_head;
     if (h.n_head == 0 || h.n_head_kv == 0 || h.n_head % h.n_head_kv != 0)
-        throw Error("config.json", "", "num_attention_heads must be a positive multiple of num_key_value_heads");
+        throw Error("config.json", "", "num_attention_heads " + std::to_string(h.n_head) +
+                                           " must be a positive multiple of num_key_value_heads " + std::to_string(h.n_head_kv));
+    if (!config_has(c, "head_dim") && h.n_embd % h.n_head != 0)
+        throw Error("config.json", "", "hidden_size " + std::to_string(h.n_embd) + " is not a multiple of num_attention_heads " +
+                                           std::to_string(h.n_head) + " (and there is no head_dim)");
     h.head_dim = config_has(c, "head_dim") ? config_u64(c, "head_dim") : h.n_embd / h.n_head;
     return h;
+}
+
+namespace {
+struct Dim {
+    uint64_t v = 0;  // 0: config.json does not say, any size goes
+    std::string label;
+};
+
+std::string shape_text(const std::vector<uint64_t>& d) {
+    std::string s = "[";
+    for (size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + std::to_string(d[i]);
+    return s + "]";
+}
+
+// ggml order (innermost first), as ArchTensor::ne.
+std::vector<Dim> llama_expected(const std::string& base, const Dim& E, const Dim& V, const Dim& Q, const Dim& KV, const Dim& F) {
+    if (base == "token_embd.weight" || base == "output.weight") return {E, V};
+    if (base == "output_norm.weight" || base == "attn_norm.weight" || base == "ffn_norm.weight") return {E};
+    if (base == "attn_q.weight") return {E, Q};
+    if (base == "attn_k.weight" || base == "attn_v.weight") return {E, KV};
+    if (base == "attn_output.weight") return {Q, E};
+    if (base == "ffn_gate.weight" || base == "ffn_up.weight") return {E, F};
+    if (base == "ffn_down.weight") return {F, E};
+    return {};
+}
+
+// "blk.3.attn_q.weight" -> "attn_q.weight"
+std::string without_block(const std::string& n) {
+    if (!starts_with(n, "blk.")) return n;
+    const size_t dot = n.find('.', 4);
+    return dot == std::string::npos ? n : n.substr(dot + 1);
+}
+}  // namespace
+
+void check_llama_style(const std::vector<ArchTensor>& tensors, const Catalog& cat, const nlohmann::json& c,
+                       const Heads& h, bool has_experts) {
+    const auto num = [](uint64_t v) { return std::to_string(v); };
+    const Dim E{h.n_embd, "hidden_size " + num(h.n_embd)};
+    Dim V, F;
+    if (config_has(c, "vocab_size")) V = {config_u64(c, "vocab_size"), "vocab_size " + num(config_u64(c, "vocab_size"))};
+    if (config_has(c, "intermediate_size"))
+        F = {config_u64(c, "intermediate_size"), "intermediate_size " + num(config_u64(c, "intermediate_size"))};
+    const Dim Q{h.n_head * h.head_dim, "num_attention_heads " + num(h.n_head) + " x head_dim " + num(h.head_dim)};
+    const Dim KV{h.n_head_kv * h.head_dim, "num_key_value_heads " + num(h.n_head_kv) + " x head_dim " + num(h.head_dim)};
+
+    std::set<std::string> have;
+    for (const auto& t : tensors) {
+        have.insert(t.name);
+        if (t.source.values || t.source.slices.size() != 1 || t.source.transpose) continue;
+        const std::vector<Dim> want = llama_expected(without_block(t.name), E, V, Q, KV, F);
+        if (want.empty()) continue;
+        bool ok = want.size() == t.ne.size();
+        for (size_t i = 0; ok && i < want.size(); ++i) ok = want[i].v == 0 || want[i].v == t.ne[i];
+        if (ok) continue;
+        // In the checkpoint's order (outermost first), as its header and transformers print shapes.
+        std::vector<uint64_t> shape;
+        std::string why;
+        for (size_t i = want.size(); i-- > 0;) {
+            shape.push_back(want[i].v ? want[i].v : (i < t.ne.size() ? t.ne[i] : 0));
+            if (!want[i].label.empty()) why += (why.empty() ? "" : ", ") + want[i].label;
+        }
+        const auto& ct = cat.tensors[t.source.slices[0].src];
+        throw Error(cat.files[ct.file].name, ct.st.name,
+                    "shape " + shape_text(ct.st.shape) + " does not match config.json: expected " + shape_text(shape) +
+                        " (" + why + ")");
+    }
+
+    auto need = [&](const std::string& gguf, const std::string& hf, const std::string& why) {
+        if (!have.count(gguf)) throw Error(cat.listing, hf, "missing: " + why);
+    };
+    need("token_embd.weight", "model.embed_tokens.weight",
+         "llama.cpp needs token_embd.weight, and there is no lm_head.weight to tie it to either");
+    need("output_norm.weight", "model.norm.weight", "llama.cpp needs output_norm.weight");
+    for (uint64_t l = 0; l < h.n_layer; ++l) {
+        const std::string blk = "blk." + num(l) + ".";
+        for (const auto& r : llama_layer_rules()) {
+            if (has_experts && starts_with(r.gguf, "ffn_") && r.gguf != "ffn_norm") continue;  // experts instead
+            need(blk + r.gguf + ".weight", "model.layers." + num(l) + "." + r.hf + ".weight",
+                 "llama.cpp needs " + blk + r.gguf + ".weight in each of the " + num(h.n_layer) +
+                     " layers (config.json's num_hidden_layers)");
+        }
+    }
 }
 
 }  // namespace gs

@@ -82,4 +82,15 @@ Heads config_heads(const nlohmann::json& c);
 // largest tensor dimension (q_proj holds n_head * head_dim rows), or a config typo would allocate gigabytes.
 void check_head_dim(const ModelInput& in, uint64_t head_dim);
 
+// The llama-style decoder checked against config.json before anything is converted, as llama.cpp's loader and
+// transformers would check it later ("wrong shape", "size mismatch", "missing tensor"), but naming the source tensor
+// and the config.json key. Families whose tensors follow llama_layer_rules() use it: Llama, Mistral, Mixtral,
+// SmolLM3 and Qwen2/3 (dense parts of MoE models too).
+//  - shapes: embeddings [vocab_size, hidden_size], norms [hidden_size], q/o [heads x head_dim, hidden_size] (o
+//    transposed), k/v [kv_heads x head_dim, hidden_size], gate/up [intermediate_size, hidden_size], down transposed;
+//  - presence: the embedding (or a tied lm_head), the final norm, and in every layer below num_hidden_layers the
+//    attention projections and norms, plus the dense MLP when the model has no experts.
+void check_llama_style(const std::vector<ArchTensor>& tensors, const Catalog& cat, const nlohmann::json& config,
+                       const Heads& h, bool has_experts);
+
 }  // namespace gs

@@ -75,6 +75,7 @@ ArchResult map_llama_like(const ModelInput& in, const std::string& arch) {
         if (ends("k_proj.weight") || ends("k_proj.bias")) t.source.permute_heads = k_heads;
     };
     for (auto& t : walk_tensors(in, w)) r.tensors.push_back(std::move(t));
+    check_llama_style(r.tensors, in.catalog, c, h, w.experts.n_expert > 0);
 
     uint64_t vocab = config_has(c, "vocab_size") ? config_u64(c, "vocab_size") : 0;
     for (const auto& t : r.tensors)

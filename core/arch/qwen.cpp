@@ -46,6 +46,7 @@ ArchResult map_qwen(const ModelInput& in, const QwenKind& k) {
                                                                 : config_u64(c, "num_experts");
     }
     r.tensors = walk_tensors(in, w);
+    check_llama_style(r.tensors, in.catalog, c, h, k.moe);
     return r;
 }
 }  // namespace

@@ -6,6 +6,9 @@
 namespace gs {
 
 Imatrix read_imatrix(RangeReader& r) {
+    if (r.size() == 0) throw Error(r.name(), "", "is empty (0 bytes)");
+    if (is_lfs_pointer(r))
+        throw Error(r.name(), "", "this is a Git LFS pointer file, not the importance matrix: run `git lfs pull` where it was cloned");
     Imatrix im = looks_like_gguf(r) ? read_imatrix_gguf(r) : read_imatrix_legacy(r);
     if (im.entries.empty()) throw Error(r.name(), "", "has no usable entries");
     return im;

@@ -1,5 +1,6 @@
 #include "core/io/reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/error.h"
@@ -14,6 +15,18 @@ std::string read_text(RangeReader& r, uint64_t max_bytes) {
     std::string s(static_cast<size_t>(n), '\0');
     if (n) r.read(0, s.data(), s.size());
     return s;
+}
+
+bool is_lfs_pointer(const std::string& head) { return head.rfind("version https://git-lfs", 0) == 0; }
+
+bool is_lfs_pointer(RangeReader& r) {
+    std::string head(static_cast<size_t>(std::min<uint64_t>(r.size(), 24)), '\0');
+    if (!head.empty()) r.read(0, head.data(), head.size());
+    return is_lfs_pointer(head);
+}
+
+std::string lfs_pointer_message() {
+    return "this is a Git LFS pointer file, not the file itself: run `git lfs pull` in the model folder";
 }
 
 namespace {

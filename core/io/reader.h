@@ -30,6 +30,11 @@ struct Folder {
 // Reads a whole small file (config, tokenizer) as text; throws if it is larger than max_bytes.
 std::string read_text(RangeReader& r, uint64_t max_bytes);
 
+// A Git LFS pointer (a clone without `git lfs pull`) is the most common input file that is not what its name says.
+bool is_lfs_pointer(const std::string& head);  // head: the file's first bytes (at least 24 when it has them)
+std::string lfs_pointer_message();             // what to tell the user
+bool is_lfs_pointer(RangeReader& r);
+
 // A reader over bytes in memory (tests, and small files the page already holds).
 std::unique_ptr<RangeReader> memory_reader(std::string name, std::string bytes);
 

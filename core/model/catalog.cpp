@@ -30,14 +30,12 @@ constexpr const char* kIndex = "model.safetensors.index.json";
 // Shards named by the index, in first-mention order, with the tensors each must hold.
 std::vector<std::string> shards_from_index(const Folder& folder, std::map<std::string, std::string>& weight_map) {
     auto r = folder.open(kIndex);
-    nlohmann::json j;
-    try {
-        j = parse_json(read_text(*r, 64u << 20), kIndex);
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(kIndex, "", std::string("not valid JSON: ") + e.what());
-    }
+    // A tensor named twice in weight_map would sit in two shards at once.
+    const nlohmann::json j = parse_json_text(read_text(*r, 64u << 20), kIndex, {"", true});
+    if (!j.is_object()) throw Error(kIndex, "", "is not a JSON object");
     auto wm = j.find("weight_map");
-    if (!j.is_object() || wm == j.end() || !wm->is_object()) throw Error(kIndex, "", "has no \"weight_map\" object");
+    if (wm == j.end() || !wm->is_object()) throw Error(kIndex, "", "has no \"weight_map\" object");
+    if (wm->empty()) throw Error(kIndex, "", "weight_map is empty: the index names no tensors");
     std::vector<std::string> shards;
     for (auto it = wm->begin(); it != wm->end(); ++it) {
         if (!it->is_string()) throw Error(kIndex, it.key(), "weight_map value is not a file name");
@@ -56,8 +54,10 @@ std::vector<std::string> shards_from_index(const Folder& folder, std::map<std::s
 Catalog load_catalog(const Folder& folder) {
     std::vector<std::string> shards;
     std::map<std::string, std::string> weight_map;
+    Catalog c;
     if (folder.has(kIndex)) {
         shards = shards_from_index(folder, weight_map);
+        c.listing = kIndex;
     } else if (folder.has("model.safetensors")) {
         shards.push_back("model.safetensors");
     } else {
@@ -66,8 +66,8 @@ Catalog load_catalog(const Folder& folder) {
     }
     if (shards.empty())
         throw Error(folder.name(), "", "no .safetensors files found (is this a Hugging Face model folder?)");
+    if (c.listing.empty()) c.listing = shards.size() == 1 ? shards[0] : folder.name();
 
-    Catalog c;
     for (const auto& shard : shards) {
         auto r = folder.open(shard);
         c.files.push_back(parse_safetensors(*r));
@@ -78,8 +78,13 @@ Catalog load_catalog(const Folder& folder) {
             if (prev != c.by_name.end())
                 throw Error(shard, t.name, "tensor also appears in " + c.files[c.tensors[prev->second].file].name);
             if (!weight_map.empty()) {
+                // llama.cpp's converter refuses these too ("Mismatch between weight map and model parts"): the index
+                // and the shards come from different revisions, or a shard is not the one the index means.
                 auto w = weight_map.find(t.name);
-                if (w != weight_map.end() && w->second != shard)
+                if (w == weight_map.end())
+                    throw Error(shard, t.name, std::string("is in the shard but not listed in ") + kIndex +
+                                                   " (index and shards from different downloads?)");
+                if (w->second != shard)
                     throw Error(shard, t.name, std::string(kIndex) + " says this tensor is in " + w->second);
             }
             c.by_name[t.name] = c.tensors.size();

@@ -32,6 +32,9 @@ struct Catalog {
     std::vector<StFile> files;           // parsed headers, in shard order
     std::vector<CatalogTensor> tensors;  // in file order, then data order
     std::map<std::string, size_t> by_name;
+    // The file that says which tensors the checkpoint has, for "missing tensor" messages: the index, the only
+    // shard, or (loose shards) the folder's name.
+    std::string listing;
 
     const CatalogTensor* find(const std::string& name) const;
     uint64_t total_bytes() const;
@@ -39,7 +42,7 @@ struct Catalog {
 
 // Finds the weights of a folder: model.safetensors.index.json (its weight_map names the shards), else
 // model.safetensors, else every *.safetensors file. Duplicate tensor names across shards, index entries naming a
-// missing shard or a tensor the shard lacks are errors.
+// missing shard, a tensor the shard lacks or a shard tensor the index does not list are errors.
 Catalog load_catalog(const Folder& folder);
 
 }  // namespace gs

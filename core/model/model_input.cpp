@@ -8,11 +8,7 @@ namespace gs {
 
 nlohmann::json read_json_file(const Folder& folder, const std::string& rel) {
     auto r = folder.open(rel);
-    try {
-        return parse_json(read_text(*r, 256u << 20), rel);
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(rel, "", std::string("not valid JSON: ") + e.what());
-    }
+    return parse_json_text(read_text(*r, 256u << 20), rel);
 }
 
 ModelInput load_model_input(const Folder& folder) {

@@ -56,6 +56,29 @@ void require_executable(const Plan& plan) {
 
 namespace {
 
+// config.json's vocab_size is the embedding's row count in every Hugging Face model (transformers refuses a
+// checkpoint where they differ: "size mismatch"). The vocabulary is padded up to it, so check it first.
+void check_config_vocab_size(const ModelInput& in, const TensorPlan& embd) {
+    auto v = in.config.find("vocab_size");
+    if (v == in.config.end() || !v->is_number_integer()) return;
+    const auto& ct = in.catalog.tensors[embd.source.slices[0].src];
+    const uint64_t rows = ct.st.shape.empty() ? 0 : ct.st.shape[0];
+    if (v->get<int64_t>() < 0 || static_cast<uint64_t>(v->get<int64_t>()) != rows)
+        throw Error(in.catalog.files[ct.file].name, ct.st.name,
+                    "has " + std::to_string(rows) + " rows, but config.json's vocab_size is " + v->dump());
+}
+
+// llama.cpp wants one embedding row per token (tokenizer.ggml.tokens), or it refuses the file when loading it.
+void check_tokens_fill_embedding(const ModelInput& in, const TensorPlan& embd, const Metadata& kv, const std::string& file) {
+    const Value* tokens = find(kv, "tokenizer.ggml.tokens");
+    if (!tokens) return;
+    const uint64_t n = tokens->count, rows = embd.out.ne[1];
+    if (n == rows) return;
+    const auto& ct = in.catalog.tensors[embd.source.slices[0].src];
+    throw Error(file, "", "has " + std::to_string(n) + " tokens, but the embedding " + ct.st.name + " has " +
+                              std::to_string(rows) + " rows (llama.cpp needs one row per token)");
+}
+
 // The plain conversion handles a bare float ftype; overrides need llama-quantize's selection even there.
 bool plain_conversion(const PlanOptions& opt) {
     if (!opt.quant) return true;
@@ -223,8 +246,14 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
     for (auto& x : a.kv) set(kv, x.key, std::move(x.value));
     set(kv, "general.file_type", Value::u32(plain ? llama_ftype_of(opt.out_type) : ftype_id(opt.quant->base)));
     set(kv, "general.quantization_version", Value::u32(2));
-    for (auto& x : vocab_metadata(*in.folder, in.config, opt.vocab)) set(kv, x.key, std::move(x.value));
+    const TensorPlan* embd = nullptr;
+    for (const auto& t : p.tensors)
+        if (t.out.name == "token_embd.weight" && t.out.ne.size() == 2 && !t.source.values) embd = &t;
+    if (embd) check_config_vocab_size(in, *embd);
+    std::string vocab_file;
+    for (auto& x : vocab_metadata(*in.folder, in.config, opt.vocab, &vocab_file)) set(kv, x.key, std::move(x.value));
     for (auto& x : a.vocab_kv) set(kv, x.key, std::move(x.value));
+    if (embd) check_tokens_fill_embedding(in, *embd, kv, vocab_file);
     // The tensors were still mapped: the architecture's keys (which llama.cpp reads even for a vocabulary-only
     // file) come from the same mapping, and mapping errors are worth reporting either way.
     if (opt.vocab_only) p.tensors.clear();

@@ -23,12 +23,7 @@ bool bool_field(const nlohmann::json& j, const char* key, const std::string& sou
 }  // namespace
 
 Profile parse_profile(const std::string& json_text, const std::string& source) {
-    nlohmann::json j;
-    try {
-        j = parse_json(json_text, source);
-    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
-        throw Error(source, "", std::string("not valid JSON: ") + e.what());
-    }
+    const nlohmann::json j = parse_json_text(json_text, source);
     if (!j.is_object()) throw Error(source, "", "a profile must be a JSON object");
     static const char* const kKeys[] = {"name", "base", "description", "token_embedding_type", "output_tensor_type",
                                         "tensor_types", "pure", "leave_output_tensor"};

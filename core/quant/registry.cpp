@@ -1,4 +1,7 @@
 #include "core/error.h"
+#include "core/quant/iq1.h"
+#include "core/quant/iq2.h"
+#include "core/quant/iq3.h"
 #include "core/quant/iq4.h"
 #include "core/quant/mxfp4.h"
 #include "core/quant/q2_k.h"
@@ -31,6 +34,14 @@ const Kernel kKernels[] = {
     {GgmlType::Q2_K, quantize_q2_k_scalar, quantize_q2_k_simd, false},
     {GgmlType::Q4_K, quantize_q4_k_scalar, quantize_q4_k_simd, false},
     {GgmlType::Q5_K, quantize_q5_k_scalar, quantize_q5_k_simd, false},
+    // Grid-search types: no SIMD twin (yet), the scalar kernel serves both.
+    {GgmlType::IQ2_XXS, quantize_iq2_xxs_scalar, quantize_iq2_xxs_scalar, true},
+    {GgmlType::IQ2_XS, quantize_iq2_xs_scalar, quantize_iq2_xs_scalar, true},
+    {GgmlType::IQ2_S, quantize_iq2_s_scalar, quantize_iq2_s_scalar, false},
+    {GgmlType::IQ3_XXS, quantize_iq3_xxs_scalar, quantize_iq3_xxs_scalar, false},
+    {GgmlType::IQ3_S, quantize_iq3_s_scalar, quantize_iq3_s_scalar, false},
+    {GgmlType::IQ1_S, quantize_iq1_s_scalar, quantize_iq1_s_scalar, true},
+    {GgmlType::IQ1_M, quantize_iq1_m_scalar, quantize_iq1_m_scalar, false},
 };
 }  // namespace
 

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
-#include "core/util/le.h"
 #include "core/util/json_parse.h"
+#include "core/util/le.h"
 
 namespace gs {
 
@@ -18,6 +18,12 @@ uint64_t StTensor::numel() const {
 
 namespace {
 using json = nlohmann::json;
+
+std::string shape_text(const std::vector<uint64_t>& shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
 
 uint64_t require_u64(const json& v, const std::string& file, const std::string& tensor, const char* what) {
     if (v.is_number_unsigned()) return v.get<uint64_t>();
@@ -52,7 +58,7 @@ StTensor parse_entry(const std::string& file, const std::string& name, const jso
     }
     if (end - begin != n)
         throw Error(file, name, "byte range is " + std::to_string(end - begin) + " bytes but shape " +
-                                    json(t.shape).dump() + " of " + dtype_name(t.dtype) + " needs " + std::to_string(n));
+                                    shape_text(t.shape) + " of " + dtype_name(t.dtype) + " needs " + std::to_string(n));
     t.offset = begin;  // relative until the caller adds data_start
     t.nbytes = n;
     return t;
@@ -63,16 +69,13 @@ StFile parse_safetensors(RangeReader& r) {
     StFile f;
     f.name = r.name();
     f.size = r.size();
+    if (f.size == 0) throw Error(f.name, "", "is empty (0 bytes): incomplete download?");
+    if (is_lfs_pointer(r)) throw Error(f.name, "", lfs_pointer_message());
     if (f.size < 8) throw Error(f.name, "", "too small to be a safetensors file (" + std::to_string(f.size) + " bytes)");
-    // A Git LFS pointer (a clone without `git lfs pull`) is the most common "safetensors file" that is not one.
-    char head[24] = {};
-    const size_t nhead = static_cast<size_t>(std::min<uint64_t>(f.size, sizeof head));
-    r.read(0, head, nhead);
-    if (std::string(head, nhead).rfind("version https://git-lfs", 0) == 0)
-        throw Error(f.name, "", "this is a Git LFS pointer file, not the weights: run `git lfs pull` in the model folder");
     uint8_t lenbuf[8];
-    std::memcpy(lenbuf, head, 8);
+    r.read(0, lenbuf, 8);
     const uint64_t n = le::load<uint64_t>(lenbuf);
+    if (n == 0) throw Error(f.name, "", "header length is 0 (not a safetensors file?)");
     if (n > kMaxSafetensorsHeader)
         throw Error(f.name, "", "header length " + std::to_string(n) + " exceeds the 100 MB limit (not a safetensors file?)");
     if (n > f.size - 8)
@@ -80,12 +83,9 @@ StFile parse_safetensors(RangeReader& r) {
                                     std::to_string(f.size) + " bytes): truncated download?");
     std::string text(static_cast<size_t>(n), '\0');
     r.read(8, text.data(), text.size());
-    json h;
-    try {
-        h = parse_json(text, f.name);
-    } catch (const json::exception& e) {
-        throw Error(f.name, "", std::string("header is not valid JSON: ") + e.what());
-    }
+    // Two entries for one name would mean two byte ranges for one tensor: the safetensors library keeps one
+    // silently, so which weights are meant is anyone's guess.
+    const json h = parse_json_text(text, f.name, {"header", true});
     if (!h.is_object()) throw Error(f.name, "", "header is not a JSON object");
     f.data_start = 8 + n;
     const uint64_t data_size = f.size - f.data_start;
@@ -98,6 +98,9 @@ StFile parse_safetensors(RangeReader& r) {
             }
             continue;
         }
+        if (it.key().size() > kMaxTensorName)
+            throw Error(f.name, it.key(), "tensor name is " + std::to_string(it.key().size()) + " bytes long, more than " +
+                                              std::to_string(kMaxTensorName) + " (a corrupt header?)");
         StTensor t = parse_entry(f.name, it.key(), *it);
         if (t.offset + t.nbytes > data_size)
             throw Error(f.name, t.name, "data range ends at byte " + std::to_string(t.offset + t.nbytes) +

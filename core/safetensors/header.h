@@ -30,6 +30,9 @@ struct StFile {
 };
 
 constexpr uint64_t kMaxSafetensorsHeader = 100'000'000;  // the safetensors library's limit
+// Hugging Face names are dotted module paths of well under 200 bytes; a name this long is garbage, and printing it
+// whole in every message would not help.
+constexpr size_t kMaxTensorName = 512;
 
 StFile parse_safetensors(RangeReader& r);
 

@@ -14,11 +14,16 @@ HfTokenIds hf_token_ids(const HfTokenizer& t, const std::string& file) {
         if (id < 0) throw Error(file, "", "model.vocab[\"" + text + "\"]: negative token id " + std::to_string(id));
     for (const auto& a : t.added_tokens)
         if (a.id < 0) throw Error(file, "", "added token \"" + a.content + "\": negative id " + std::to_string(a.id));
-    // Ids must cover 0..max_id, one token each: more ids than tokens is an error before anything is sized by them.
-    if (max_id >= 0 && static_cast<uint64_t>(max_id) >= t.vocab.size() + t.added_tokens.size())
-        throw Error(file, "", "token id " + std::to_string(max_id) + " but only " +
-                                  std::to_string(t.vocab.size() + t.added_tokens.size()) +
-                                  " tokens; token ids must be contiguous");
+    // Contiguous ids cannot reach the number of entries; checked before any table is sized by the largest id.
+    const uint64_t entries = t.vocab.size() + t.added_tokens.size();
+    for (const auto& [text, id] : t.vocab)
+        if (static_cast<uint64_t>(id) >= entries)
+            throw Error(file, "", "model.vocab[\"" + text + "\"]: token id " + std::to_string(id) + " is beyond the " +
+                                      std::to_string(entries) + " entries of model.vocab and added_tokens (token ids must be contiguous from 0)");
+    for (const auto& a : t.added_tokens)
+        if (static_cast<uint64_t>(a.id) >= entries)
+            throw Error(file, "", "added token \"" + a.content + "\": id " + std::to_string(a.id) + " is beyond the " +
+                                      std::to_string(entries) + " entries of model.vocab and added_tokens (token ids must be contiguous from 0)");
     const size_t n = static_cast<size_t>(max_id + 1);
 
     std::vector<const std::string*> text_of(n, nullptr);

@@ -15,16 +15,7 @@ JsonFile read_json_file(const Folder& folder, const std::string& rel, bool requi
     if (!folder.has(rel)) return f;
     auto reader = folder.open(rel);
     f.name = reader->name();
-    const std::string text = read_text(*reader, kMaxJsonBytes);
-    try {
-        f.json = parse_json(text, f.name);
-    } catch (const nlohmann::json::parse_error& e) {
-        // e.byte is the 1-based position of the problem; nlohmann's what() repeats its own prefixes.
-        throw Error(f.name, "", "not valid JSON (byte " + std::to_string(e.byte) + "): " + e.what());
-    } catch (const nlohmann::json::exception& e) {
-        // Valid syntax the parser still refuses: a number beyond double's range (out_of_range.406).
-        throw Error(f.name, "", std::string("not valid JSON: ") + e.what());
-    }
+    f.json = parse_json_text(read_text(*reader, kMaxJsonBytes), f.name);
     if (require_object && !f.json.is_object()) json_type_error(f.name, "top level", "an object", f.json);
     return f;
 }

@@ -32,6 +32,8 @@ VocabLists vocab_lists(const Folder& folder, const TokenizerFiles& files, const 
     if (folder.has("tokenizer.model")) {
         auto r = folder.open("tokenizer.model");
         const std::string bytes = read_text(*r, kMaxSentencePieceBytes);
+        if (bytes.empty()) throw Error(r->name(), "", "is empty (0 bytes): incomplete download?");
+        if (is_lfs_pointer(bytes)) throw Error(r->name(), "", lfs_pointer_message());
         const SpModel sp = parse_sentencepiece_model(bytes, r->name());
         return sentencepiece_vocab(sp, config_vocab_size(config), r->name(), files);
     }

@@ -9,10 +9,12 @@ namespace gs {
 // A byte-level BPE tokenizer.json decides first: Llama 3 folders can hold a tokenizer.model that is a tiktoken file,
 // not SentencePiece. Everything else is the llama family (SentencePiece tokenizer.model, or SentencePiece-style BPE
 // tokenizer.json).
-Metadata vocab_metadata(const Folder& folder, const nlohmann::json& config, const VocabOptions& opt) {
+Metadata vocab_metadata(const Folder& folder, const nlohmann::json& config, const VocabOptions& opt,
+                        std::string* source) {
     const TokenizerFiles files = read_tokenizer_files(folder);
-    if (files.tokenizer_json.present() && is_byte_level_bpe(files.tokenizer_json.json))
-        return gpt2_vocab_metadata(files, config, opt.tokenizer_pre);
+    const bool byte_level = files.tokenizer_json.present() && is_byte_level_bpe(files.tokenizer_json.json);
+    if (source) *source = byte_level || !folder.has("tokenizer.model") ? "tokenizer.json" : "tokenizer.model";
+    if (byte_level) return gpt2_vocab_metadata(files, config, opt.tokenizer_pre);
     return llama_vocab_metadata(folder, files, config);
 }
 

@@ -15,6 +15,8 @@ struct VocabOptions {
     std::string tokenizer_pre;
 };
 
-Metadata vocab_metadata(const Folder& folder, const nlohmann::json& config, const VocabOptions& opt = {});
+// source (when given) is set to the file the tokens came from (tokenizer.json or tokenizer.model), for messages.
+Metadata vocab_metadata(const Folder& folder, const nlohmann::json& config, const VocabOptions& opt = {},
+                        std::string* source = nullptr);
 
 }  // namespace gs

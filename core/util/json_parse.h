@@ -1,19 +1,24 @@
-// Parsing JSON from the user's files (config.json, tokenizer files, safetensors headers, profiles). nlohmann's parser
-// is iterative, but copying, comparing and printing a value recurse once per nesting level, so a hostile file of a
-// few hundred thousand '[' parses fine and overflows the stack later. Nesting deeper than any real file is refused
-// before parsing.
+// JSON text of an input file parsed with one-line errors that say what is wrong: "not valid JSON at byte N: <reason>"
+// rather than nlohmann's exception text, an empty file or a Git LFS pointer named as such, and, where a repeated key
+// would be ambiguous (a safetensors header, the shard index), duplicate keys refused instead of the last one winning.
 #pragma once
 #include <string>
-#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace gs {
 
-constexpr int kMaxJsonDepth = 512;  // real tokenizer.json / config.json files nest fewer than 10 levels
+struct JsonParseOptions {
+    std::string what;                    // what the text is, in messages ("header"); "" for a whole file
+    bool reject_duplicate_keys = false;  // Python's json and nlohmann both keep the last value silently
+};
 
-// nlohmann::json::parse(text), after checking the nesting depth: deeper than kMaxJsonDepth throws gs::Error naming
-// `file` and the byte. Syntax errors still throw nlohmann's exceptions, for the caller's own message.
-nlohmann::json parse_json(std::string_view text, const std::string& file);
+// nlohmann's parser is iterative, but copying, comparing and printing a value recurse once per nesting level, so a
+// hostile file of a few hundred thousand '[' would parse and then overflow the stack: deeper nesting than any real
+// file (they nest fewer than 10 levels) is refused before parsing.
+constexpr int kMaxJsonDepth = 512;
+
+// Throws gs::Error naming file (also for nesting deeper than kMaxJsonDepth, and numbers beyond double's range).
+nlohmann::json parse_json_text(const std::string& text, const std::string& file, const JsonParseOptions& opt = {});
 
 }  // namespace gs

@@ -1,58 +1,74 @@
 #!/usr/bin/env python3
-"""The CLI on broken model folders: exit code 1, one line naming the file and the problem, no signal, and no output
-file (or temp file) left behind. Also usage errors (exit 2), --dry-run and inspect."""
-import argparse, json, os, shutil, struct, subprocess, sys
+"""The CLI on the malformed-input corpus (tests/malformed, written by its generate.py): every broken folder gives exit
+code 1, exactly one line on stderr ("ggufsmith: error: " + a message naming the file and the problem, with the case's
+expected substrings), no signal, no output or temp file left behind, and its input files unchanged; the healthy
+controls convert. Also usage errors (exit 2), refusing to overwrite an input, --dry-run and inspect on dev-llama-spm.
 
-def st_bytes(header, data, pad=0):
-    h = json.dumps(header).encode() + b" " * pad
-    return struct.pack("<Q", len(h)) + h + data
+--messages FILE writes {case: message} (the text after the prefix); --markdown FILE writes the table of cases and
+messages that docs/reliability.md holds. tests/web/malformed.test.mjs asks the CLI itself rather than reading these."""
+import argparse, hashlib, json, os, shutil, subprocess, sys
 
-def make_cases(work, model):
-    """Each case: (name, folder, expected substrings of the message)."""
-    cfg = open(os.path.join(model, "config.json")).read()
-    weights = open(os.path.join(model, "model.safetensors"), "rb").read()
-    n = struct.unpack("<Q", weights[:8])[0]
-    header = json.loads(weights[8:8 + n])
-    cases = []
-    def folder(name, files):
-        d = os.path.join(work, "cases", name)
-        shutil.rmtree(d, ignore_errors=True); os.makedirs(d)
-        for fn, content in files.items():
-            if fn == "tokenizer.model":
-                os.symlink(os.path.join(model, "tokenizer.model"), os.path.join(d, fn)); continue
-            with open(os.path.join(d, fn), "wb") as f: f.write(content if isinstance(content, bytes) else content.encode())
-        return d
-    base = {"config.json": cfg, "tokenizer.model": None}
-    def case(name, expect, **files):
-        fs = dict(base); fs.update({k.replace("__", "."): v for k, v in files.items()})
-        fs = {k: v for k, v in fs.items() if v is not False}
-        cases.append((name, folder(name, fs), expect))
-    case("truncated-weights", ["model.safetensors", "truncated"], model__safetensors=weights[: len(weights) // 2])
-    case("lfs-pointer", ["model.safetensors", "LFS"], model__safetensors=b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 123\n")
-    case("no-config", ["config.json"], config__json=False, model__safetensors=weights)
-    case("bad-config-json", ["config.json", "JSON"], config__json="{", model__safetensors=weights)
-    bad = json.loads(cfg); bad["architectures"] = ["NotARealModel"]
-    case("unknown-arch", ["NotARealModel", "not supported", "LlamaForCausalLM"], config__json=json.dumps(bad), model__safetensors=weights)
-    h = dict(header); k = "model.layers.0.self_attn.q_proj.weight"; e = dict(h[k]); e["shape"] = [256, 255]; h[k] = e
-    case("shape-lies", [k, "needs"], model__safetensors=st_bytes(h, weights[8 + n:]))
-    h = dict(header); e = dict(h[k]); e["dtype"] = "Q4"; h[k] = e
-    case("unknown-dtype", [k, "unknown dtype"], model__safetensors=st_bytes(h, weights[8 + n:]))
-    h = dict(header); e = dict(h[k]); e["dtype"] = "F8_E4M3"; e["shape"] = [256, 512]; h[k] = e  # same bytes
-    case("fp8-weight", [k, "F8_E4M3 weight, but config.json has no quantization_config"], model__safetensors=st_bytes(h, weights[8 + n:]))
-    case("empty-folder", ["no .safetensors"], model__safetensors=False)
-    case("header-too-long", ["model.safetensors", "runs past the end"], model__safetensors=struct.pack("<Q", 10**6) + b"{}")
-    h = dict(header); h["model.layers.9.mlp.up_proj.weight"] = h["model.layers.0.mlp.up_proj.weight"]
-    case("overlap-and-bad-layer", ["model.safetensors"], model__safetensors=st_bytes(h, weights[8 + n:]))
-    case("index-missing-shard", ["model.safetensors.index.json", "not in the folder"], model__safetensors=False,
-         model__safetensors__index__json=json.dumps({"weight_map": {"a": "model-00001-of-00002.safetensors"}}))
-    return cases
+PREFIX = "ggufsmith: error: "
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+def tree_digest(d):
+    """{relative path: sha256} of everything under d (inputs must come out unchanged, nothing may be added)."""
+    out = {}
+    for root, _, files in os.walk(d):
+        for f in files:
+            p = os.path.join(root, f)
+            out[os.path.relpath(p, d)] = hashlib.sha256(open(p, "rb").read()).hexdigest()
+    return out
+
+def case_args(case, d):
+    # file arguments name files inside the case folder
+    return [os.path.join(d, a) if a.endswith(".dat") else a for a in case.get("args", [])]
+
+def run_corpus(cli, corpus, work, check, messages):
+    work = os.path.join(work, "corpus")  # outputs of their own: the checks below look at the work directory
+    os.makedirs(work)
+    cases = json.load(open(os.path.join(corpus, "cases.json")))["cases"]
+    for case in cases:
+        name, d = case["name"], os.path.join(corpus, case["name"])
+        out = os.path.join(work, name + ".gguf")
+        before = tree_digest(d)
+        r = subprocess.run([cli, "convert", d, "-o", out] + case_args(case, d), capture_output=True, text=True, cwd=work,
+                           errors="replace")
+        lines = r.stderr.splitlines()
+        leftovers = sorted(f for f in os.listdir(work) if f.startswith(name + ".gguf"))
+        unchanged = tree_digest(d) == before
+        if case["expect"] == "ok":
+            check(r.returncode == 0 and leftovers == [name + ".gguf"] and unchanged,
+                  "%s: control converts (rc=%d, %s, stderr %r)" % (name, r.returncode, leftovers, r.stderr[-300:]))
+            for f in leftovers: os.remove(os.path.join(work, f))
+            continue
+        msg = lines[0] if len(lines) == 1 else ""
+        text = msg[len(PREFIX):] if msg.startswith(PREFIX) else ""
+        missing = [s for s in case["expect"] if s not in text]
+        ok = (r.returncode == 1 and len(lines) == 1 and text and not missing and not leftovers and unchanged)
+        check(ok, "%s: rc=%d lines=%d leftovers=%s unchanged=%s missing=%s stderr=%r" %
+              (name, r.returncode, len(lines), leftovers, unchanged, missing, r.stderr[:400]))
+        messages[name] = text
+    return len(cases)
+
+def write_markdown(path, corpus, messages):
+    def cell(t): return t.replace("|", "\\|")
+    rows = ["| case (`tests/malformed/…`) | what is wrong | message (after `ggufsmith: error: `) |", "|---|---|---|"]
+    for c in json.load(open(os.path.join(corpus, "cases.json")))["cases"]:
+        msg = "converts (control)" if c["expect"] == "ok" else "`` " + messages.get(c["name"], "?").replace(corpus + "/", "") + " ``"
+        note = "" if c.get("wasm", True) else " (CLI only: `" + " ".join(c.get("args", [])) + "`)"
+        rows.append("| `%s` | %s%s | %s |" % (c["name"], cell(c["what"]), note, cell(msg)))
+    with open(path, "w") as f: f.write("\n".join(rows) + "\n")
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True); ap.add_argument("--shared", required=True); ap.add_argument("--work", required=True)
+    ap.add_argument("--corpus", default=os.path.join(HERE, "..", "malformed"))
+    ap.add_argument("--messages", help="write {case: message} as JSON here")
+    ap.add_argument("--markdown", help="write the table of cases and messages (docs/reliability.md) here")
     a = ap.parse_args()
     # the CLI runs from the work directory below, so every path must be absolute
-    a.cli, a.shared, a.work = (os.path.abspath(x) for x in (a.cli, a.shared, a.work))
+    a.cli, a.shared, a.work, a.corpus = (os.path.abspath(x) for x in (a.cli, a.shared, a.work, a.corpus))
     shutil.rmtree(a.work, ignore_errors=True); os.makedirs(a.work)
     model = os.path.join(a.shared, "models", "dev-llama-spm")
     passed = failed = 0
@@ -60,14 +76,12 @@ def main():
         nonlocal passed, failed
         if ok: passed += 1
         else: failed += 1; print("FAIL:", what)
-    for name, d, expect in make_cases(a.work, model):
-        out = os.path.join(a.work, name + ".gguf")
-        r = subprocess.run([a.cli, "convert", d, "-o", out], capture_output=True, text=True, cwd=a.work)
-        lines = [l for l in r.stderr.splitlines() if l.strip()]
-        msg = lines[0] if lines else ""
-        leftovers = [f for f in os.listdir(a.work) if f.startswith(name + ".gguf")]
-        ok = r.returncode == 1 and len(lines) == 1 and all(s in msg for s in expect) and not leftovers
-        check(ok, "%s: rc=%d leftovers=%s message=%r expected %s" % (name, r.returncode, leftovers, msg, expect))
+    messages = {}
+    n = run_corpus(a.cli, a.corpus, a.work, check, messages)
+    if a.messages:
+        with open(a.messages, "w") as f: json.dump(messages, f, indent=1, ensure_ascii=False)
+    if a.markdown:
+        write_markdown(a.markdown, a.corpus, messages)
     # usage errors
     for args in (["convert"], ["convert", model, "-t", "Q9"], ["frobnicate"], ["convert", model, "--bogus"]):
         r = subprocess.run([a.cli] + args, capture_output=True, text=True)
@@ -89,7 +103,7 @@ def main():
           "inspect gguf")
     r = subprocess.run([a.cli, "inspect", model], capture_output=True, text=True)
     check(r.returncode == 0 and "model.embed_tokens.weight" in r.stdout and "BF16" in r.stdout, "inspect folder")
-    print("%d passed, %d failed" % (passed, failed))
+    print("%d corpus cases; %d passed, %d failed" % (n, passed, failed))
     sys.exit(1 if failed else 0)
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 (../shared/golden/models/dev-llama-spm): F32/F16/BF16 conversions, and every llama-quantize output — with and
 without the importance matrix — made in ONE pass straight from the safetensors folder AND requantized from the
 F32 GGUF we write. Every tensor's name, type, shape and sha256, the architecture/tokenizer/imatrix keys, and for
-quantized outputs llama-quantize's tensor order must be identical. References whose types ggufsmith cannot write
-yet (IQ1/IQ2/IQ3) are reported as skipped."""
+quantized outputs llama-quantize's tensor order must be identical. Every reference runs: a type ggufsmith cannot
+write fails the test."""
 import argparse, json, os, subprocess, sys
 
 KEYS = ",".join([
@@ -40,7 +40,7 @@ def main():
     model = os.path.join(a.shared, "models", "dev-llama-spm")
     golden = os.path.join(a.shared, "golden", "models", "dev-llama-spm")
     digest = os.path.join(a.shared, "tools", "ggufdigest.py")
-    passed = failed = skipped = 0
+    passed = failed = 0
 
     def check(label, ref, out, order=False):
         nonlocal passed, failed
@@ -73,10 +73,7 @@ def main():
             out = os.path.join(a.work, "dev-q.gguf")
             r = convert(source, t, out, imatrix)
             if r.returncode != 0:
-                if "cannot be written by ggufsmith yet" in r.stderr:
-                    print("%-28s vs %-26s skipped: %s" % ("%s from %s" % (t, label), ref, r.stderr.strip()[:100])); skipped += 1
-                else:
-                    print("%s from %s failed: %s" % (t, label, r.stderr.strip())); failed += 1
+                print("%s from %s failed: %s" % (t, label, r.stderr.strip())); failed += 1
                 continue
             # a plain F16/BF16 conversion from safetensors keeps the converter's order (convert.*.json); everything
             # else is llama-quantize's output and must be in its order
@@ -84,7 +81,7 @@ def main():
             check("%s%s from %s" % (t, "+imatrix" if imatrix else "", label), ref, out, order=not plain)
             os.remove(out)
     os.remove(f32)
-    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 
 if __name__ == "__main__":

@@ -66,18 +66,22 @@ TEST_CASE("plans match llama-quantize's outputs for the reference model", "[plan
 
 TEST_CASE("the plan refuses types it cannot write and flags the imatrix requirement", "[plan]") {
     PlanOptions po;
-    po.quant = resolve_quant_name("IQ2_XXS");
-    po.quant->options.token_embedding_type = GgmlType::Q8_0;
+    po.quant = resolve_quant_name("Q4_K_M");
+    po.quant->options.tensor_types.push_back(parse_tensor_type_rule("ffn_down=Q8_K"));  // a ggml type no kernel writes
     try {
         build_plan(dev_model(), po);
         FAIL("no error");
     } catch (const Error& e) {
-        CHECK_THAT(e.detail, Catch::Contains("IQ2_XXS") && Catch::Contains("cannot be written"));
+        CHECK_THAT(e.detail, Catch::Contains("Q8_K") && Catch::Contains("cannot be written"));
         CHECK(e.tensor.rfind("blk.", 0) == 0);
     }
-    po.allow_unwritable = true;
-    const Plan p = build_plan(dev_model(), po);
+    // IQ2_XXS can be written, but like llama-quantize only with an importance matrix
+    PlanOptions pi;
+    pi.quant = resolve_quant_name("IQ2_XXS");
+    pi.quant->options.token_embedding_type = GgmlType::Q8_0;
+    const Plan p = build_plan(dev_model(), pi);
     CHECK(p.needs_imatrix());
+    CHECK_THROWS_WITH(require_executable(p), Catch::Contains("IQ2_XXS") && Catch::Contains("needs an importance matrix"));
     CHECK(p.tensors[0].out.name == "output_norm.weight");
     CHECK_FALSE(plan_for("Q8_0", false).needs_imatrix());
 }

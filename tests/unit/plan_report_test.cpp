@@ -49,7 +49,7 @@ TEST_CASE("plan_report describes the plan and its file", "[plan][report]") {
     CHECK(m["dtypes"]["BF16"]["bytes"].get<uint64_t>() == dev_input().catalog.total_bytes());
 }
 
-// IQ2_XXS has no kernel yet and would need an importance matrix anyway: refused either way, naming the type.
+// IQ2_XXS needs an importance matrix, as in llama-quantize: refused without one, naming the type.
 TEST_CASE("require_executable refuses what execute_plan cannot write, and the report says why", "[plan][report]") {
     const Plan p = dry_plan("IQ2_XXS");
     CHECK_THROWS_WITH(require_executable(p), Catch::Contains("IQ2_XXS"));

@@ -73,7 +73,7 @@ bool JsFolder::has(const std::string& rel) const {
 std::unique_ptr<RangeReader> JsFolder::open(const std::string& rel) const {
     for (size_t i = 0; i < files_.size(); ++i)
         if (files_[i].name == rel) return std::make_unique<JsReader>(this, i, rel, files_[i].size);
-    throw Error(name_, "", "missing file " + rel);
+    throw Error(rel, "", "is not in the folder");
 }
 
 void JsFolder::read(size_t file, uint64_t offset, void* dst, size_t n) const {
