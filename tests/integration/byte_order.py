@@ -3,13 +3,13 @@
 
 The CLI built with GGUFSMITH_FORCE_BYTESWAP (preset native-byteswap) treats every file as having the opposite byte
 order of its host, exactly as a big-endian host treats little-endian files. Fed the *mirror* of a model folder
-(every multi-byte number in every file byte-reversed: safetensors header length and tensor elements, GGUF header
-fields, KV values, tensor infos and tensor data, importance matrix ints and floats, tokenizer.model fixed32/fixed64
-fields), it must write the mirror of what the normal CLI writes for the normal folder: every GGUF field reversed per
-its size, and inside quantized blocks the f16 scales (and Q5's 32-bit high-bit words) reversed while 8-bit and
-nibble bytes stay as they are. Code that reads or writes a multi-byte value in host order instead of through
-core/util/le.h gives different bytes here. The block layouts below are ggml's (ggml-common.h), written down
-independently of core/quant.
+(every multi-byte number in every file byte-reversed: safetensors header length and tensor elements, including the
+F32/BF16 block scales of FP8 checkpoints; GGUF header fields, KV values, tensor infos and tensor data; importance
+matrix ints and floats; tokenizer.model fixed32/fixed64 fields), it must write the mirror of what the normal CLI
+writes for the normal folder: every GGUF field reversed per its size, and inside quantized blocks the f16 scales
+(and Q5's 32-bit high-bit words) reversed while 8-bit and nibble bytes stay as they are. Code that reads or writes
+a multi-byte value in host order instead of through core/util/le.h gives different bytes here. The block layouts
+below are ggml's (ggml-common.h), written down independently of core/quant.
 
 usage: byte_order.py --cli build/native/ggufsmith --cli-swapped build/native-byteswap/ggufsmith --shared ../shared
                      --work DIR"""
@@ -214,6 +214,37 @@ def f32_to_f16_safetensors(src):
     h += b" " * (-len(h) % 8)
     return struct.pack("<Q", len(h)) + h + data
 
+def fp8_checkpoint(src, scale_dtype, block):
+    """A copy of an F32 safetensors file whose 2-D projection weights are F8_E4M3 (pseudo-random codes, no NaN) with
+    <weight>_scale_inv tensors of the given dtype (F32 or BF16), one per block x block tile, as FP8 checkpoints
+    (quant_method fp8, weight_block_size) are published. The bytes are arbitrary: only their order matters here."""
+    n = struct.unpack_from("<Q", src, 0)[0]
+    header = json.loads(src[8:8 + n])
+    base, data, new, seed = 8 + n, b"", {}, 1
+    def add(name, dtype, shape, payload):
+        nonlocal data
+        new[name] = {"dtype": dtype, "shape": shape, "data_offsets": [len(data), len(data) + len(payload)]}
+        data += payload
+    for name, t in sorted(((k, v) for k, v in header.items() if k != "__metadata__"), key=lambda kv: kv[1]["data_offsets"][0]):
+        a, b = t["data_offsets"]
+        if not (name.endswith("_proj.weight") and len(t["shape"]) == 2):
+            add(name, t["dtype"], t["shape"], src[base + a:base + b]); continue
+        rows, cols = t["shape"]
+        codes = bytearray()
+        for _ in range(rows * cols):
+            seed = (seed * 1103515245 + 12345) & 0x7fffffff
+            c = (seed >> 16) & 0xff
+            codes.append(c if c & 0x7f != 0x7f else c ^ 1)
+        add(name, "F8_E4M3", [rows, cols], bytes(codes))
+        sr, sc = -(-rows // block), -(-cols // block)
+        scales = [0.001 * (1 + (i % 7)) for i in range(sr * sc)]
+        if scale_dtype == "F32": payload = struct.pack("<%df" % len(scales), *scales)
+        else: payload = b"".join(struct.pack("<f", v)[2:] for v in scales)  # BF16: the f32's high half
+        add(name + "_scale_inv", scale_dtype, [sr, sc], payload)
+    h = json.dumps(new).encode()
+    h += b" " * (-len(h) % 8)
+    return struct.pack("<Q", len(h)) + h + data
+
 def write(path, b):
     with open(path, "wb") as f: f.write(b)
 
@@ -253,6 +284,16 @@ def main():
         if f != "model.safetensors": shutil.copy(os.path.join(tiny, f), norm["tiny-f16"])
     write(os.path.join(norm["tiny-f16"], "model.safetensors"),
           f32_to_f16_safetensors(open(os.path.join(tiny, "model.safetensors"), "rb").read()))
+    for scale_dtype in ("F32", "BF16"):  # FP8 weights with block scales of either width
+        d = norm["fp8-" + scale_dtype] = os.path.join(a.work, "normal", "fp8-" + scale_dtype)
+        os.makedirs(d)
+        for f in os.listdir(tiny):
+            if f not in ("model.safetensors", "config.json"): shutil.copy(os.path.join(tiny, f), d)
+        cfg = json.load(open(os.path.join(tiny, "config.json")))
+        cfg["quantization_config"] = {"quant_method": "fp8", "weight_block_size": [64, 64]}
+        write(os.path.join(d, "config.json"), json.dumps(cfg).encode())
+        write(os.path.join(d, "model.safetensors"),
+              fp8_checkpoint(open(os.path.join(tiny, "model.safetensors"), "rb").read(), scale_dtype, 64))
     mirror = {}
     for k, d in norm.items():
         mirror[k] = os.path.join(a.work, "mirror", k)
@@ -316,6 +357,10 @@ def main():
         case("tinystories (F32, BPE json) -> " + t, tiny, mirror["tiny"], ["-t", t])
     for t in ["F16", "F32", "Q8_0"]:
         case("tinystories as F16 safetensors -> " + t, norm["tiny-f16"], mirror["tiny-f16"], ["-t", t])
+    for scale_dtype in ("F32", "BF16"):
+        for t in ["F32", "Q8_0"]:
+            k = "fp8-" + scale_dtype
+            case("FP8 E4M3 + %s block scales -> %s" % (scale_dtype, t), norm[k], mirror[k], ["-t", t])
     # GGUF inputs: the normal CLI's outputs, mirrored (same file name in another directory)
     for src_t, types in (("F32", ["Q8_0", "Q4_K_M", "F16"]), ("BF16", ["Q8_0"]), ("F16", ["F32"])):
         g = os.path.join(a.work, "normal", "dev-%s.gguf" % src_t)
