@@ -53,30 +53,46 @@ add_test(NAME integration:tokenizer-parity
                  --js ${CMAKE_CURRENT_SOURCE_DIR}/js --work ${CMAKE_BINARY_DIR}/it-tokenizers)
 set_tests_properties(integration:tokenizer-parity PROPERTIES TIMEOUT 1200)
 
-# The web page in headless Chromium against the CLI's bytes. Builds the wasm module itself (scripts/build-web.sh ->
-# build/wasm, web/); needs emscripten, /usr/bin/chromium and `npm ci` in tests/js (playwright-core).
-add_test(NAME integration:web-chromium
-         COMMAND ${PROJECT_SOURCE_DIR}/scripts/test-web.sh --cli ${GS_CLI} --work ${CMAKE_BINARY_DIR}/it-web)
-set_tests_properties(integration:web-chromium PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+# Byte order (big-endian hosts): a second CLI built with GGUFSMITH_FORCE_BYTESWAP (preset native-byteswap, only
+# the CLI, built by this test into build/native-byteswap) reads byte-mirrored model folders, GGUF files, importance
+# matrices and tokenizer.model, and must write the byte mirror of this build's output (tests/integration/byte_order.py).
+# This test and the web tests below check another build (the byte-swapping CLI, the wasm module) and use this
+# build's CLI only for reference bytes of small models, so a sanitizer build (native-asan) leaves them to the plain
+# one: under it they would spend minutes re-running the very same other binaries (web-module-large alone converts
+# 4.7 GB in wasm).
+if(NOT GGUFSMITH_SANITIZE)
+  add_test(NAME integration:byte-order
+           COMMAND bash -c "cd \"$0\" && \"$1\" --preset native-byteswap >/dev/null && \"$1\" --build --preset native-byteswap >/dev/null && \"$2\" tests/integration/byte_order.py --cli \"$3\" --cli-swapped build/native-byteswap/ggufsmith --shared \"$4\" --work \"$5\""
+                   ${PROJECT_SOURCE_DIR} ${CMAKE_COMMAND} ${Python3_EXECUTABLE} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-byte-order)
+  set_tests_properties(integration:byte-order PROPERTIES TIMEOUT 1800 RESOURCE_LOCK native-byteswap-build)
+endif()
 
-# The same wasm module under node (no browser): byte identity with the CLI, error texts, read sizes.
-find_program(GGUFSMITH_NODE_HOST NAMES node nodejs)
-if(GGUFSMITH_NODE_HOST)
-  add_test(NAME integration:web-module-node
-           COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/module.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --shared \"$3\" --work \"$4\""
-                   ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-module)
-  set_tests_properties(integration:web-module-node PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
-  # The malformed-input corpus (tests/malformed): the wasm module gives the CLI's message for every case, and nothing
-  # reaches its output sink.
-  add_test(NAME integration:web-malformed-node
-           COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/malformed.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --work \"$3\""
-                   ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${CMAKE_BINARY_DIR}/it-web-malformed)
-  set_tests_properties(integration:web-malformed-node PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
-  # A generated 4.7 GB BF16 model (bytes computed on read, never on disk): offsets past 4 GiB, heap < 512 MiB.
-  add_test(NAME integration:web-module-large
-           COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/module.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --shared \"$3\" --work \"$4\" --large"
-                   ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-large)
-  set_tests_properties(integration:web-module-large PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+if(NOT GGUFSMITH_SANITIZE)
+  # The web page in headless Chromium against the CLI's bytes. Builds the wasm module itself (scripts/build-web.sh ->
+  # build/wasm, web/); needs emscripten, /usr/bin/chromium and `npm ci` in tests/js (playwright-core).
+  add_test(NAME integration:web-chromium
+           COMMAND ${PROJECT_SOURCE_DIR}/scripts/test-web.sh --cli ${GS_CLI} --work ${CMAKE_BINARY_DIR}/it-web)
+  set_tests_properties(integration:web-chromium PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+
+  # The same wasm module under node (no browser): byte identity with the CLI, error texts, read sizes.
+  find_program(GGUFSMITH_NODE_HOST NAMES node nodejs)
+  if(GGUFSMITH_NODE_HOST)
+    add_test(NAME integration:web-module-node
+             COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/module.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --shared \"$3\" --work \"$4\""
+                     ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-module)
+    set_tests_properties(integration:web-module-node PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+    # The malformed-input corpus (tests/malformed): the wasm module gives the CLI's message for every case, and nothing
+    # reaches its output sink.
+    add_test(NAME integration:web-malformed-node
+             COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/malformed.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --work \"$3\""
+                     ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${CMAKE_BINARY_DIR}/it-web-malformed)
+    set_tests_properties(integration:web-malformed-node PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+    # A generated 4.7 GB BF16 model (bytes computed on read, never on disk): offsets past 4 GiB, heap < 512 MiB.
+    add_test(NAME integration:web-module-large
+             COMMAND bash -c "\"$0\"/scripts/build-web.sh && \"$1\" --no-experimental-fetch \"$0\"/tests/web/module.test.mjs --module \"$0\"/build/wasm/web/ggufsmith.js --cli \"$2\" --shared \"$3\" --work \"$4\" --large"
+                     ${PROJECT_SOURCE_DIR} ${GGUFSMITH_NODE_HOST} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-large)
+    set_tests_properties(integration:web-module-large PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+  endif()
 endif()
 
 # Split outputs (--split-max-tensors / --split-max-size): names, split.* keys, limits, the single file's tensors byte for

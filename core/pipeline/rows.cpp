@@ -21,19 +21,22 @@ bool is_passthrough(Dtype src, GgmlType out) {
 void decode_to_f32(Dtype src, const uint8_t* in, float* out, size_t n) {
     switch (src) {
         case Dtype::F32:
-            if (le::kSwap) for (size_t i = 0; i < n; ++i) out[i] = le::load<float>(in + 4 * i);
+            if constexpr (le::kSwap) for (size_t i = 0; i < n; ++i) out[i] = le::load<float>(in + 4 * i);
             else std::memcpy(out, in, n * 4);
             return;
         case Dtype::F16:
         case Dtype::BF16: {
-            const uint16_t* h = reinterpret_cast<const uint16_t*>(in);
-            if (le::kSwap) {
-                for (size_t i = 0; i < n; ++i) {
-                    const uint16_t v = le::load<uint16_t>(in + 2 * i);
-                    (src == Dtype::F16 ? convert::scalar::f16_to_f32 : convert::scalar::bf16_to_f32)(&v, out + i, 1);
+            const auto kernel = src == Dtype::F16 ? convert::f16_to_f32 : convert::bf16_to_f32;
+            if constexpr (le::kSwap) {
+                // Big-endian host: bring a stretch into host order, then the same SIMD kernel.
+                uint16_t h[1024];
+                for (size_t i = 0; i < n; i += 1024) {
+                    const size_t k = std::min<size_t>(1024, n - i);
+                    for (size_t j = 0; j < k; ++j) h[j] = le::load<uint16_t>(in + 2 * (i + j));
+                    kernel(h, out + i, k);
                 }
             } else {
-                (src == Dtype::F16 ? convert::f16_to_f32 : convert::bf16_to_f32)(h, out, n);
+                kernel(reinterpret_cast<const uint16_t*>(in), out, n);
             }
             return;
         }
@@ -72,14 +75,14 @@ void encode_rows(GgmlType out, const float* in, uint8_t* dst, size_t nrows, size
     const size_t n = nrows * row_len;
     switch (out) {
         case GgmlType::F32:
-            if (le::kSwap) for (size_t i = 0; i < n; ++i) le::store(dst + 4 * i, in[i]);
+            if constexpr (le::kSwap) for (size_t i = 0; i < n; ++i) le::store(dst + 4 * i, in[i]);
             else std::memcpy(dst, in, n * 4);
             return;
         case GgmlType::F16:
         case GgmlType::BF16: {
             uint16_t* h = reinterpret_cast<uint16_t*>(dst);
             (out == GgmlType::F16 ? convert::f32_to_f16 : convert::f32_to_bf16)(in, h, n);
-            if (le::kSwap) for (size_t i = 0; i < n; ++i) le::store(dst + 2 * i, h[i]);
+            if constexpr (le::kSwap) for (size_t i = 0; i < n; ++i) le::store(dst + 2 * i, h[i]);
             return;
         }
         default:

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/util/le.h"
 
 namespace gs::pb {
 
@@ -62,8 +63,10 @@ bool Reader::next(Field& f) {
         case 5: {
             const size_t n = wire == 1 ? 8 : 4;
             if (data_.size() - pos_ < n) fail_at(key_pos, "truncated fixed-size field " + std::to_string(number));
-            uint64_t v = 0;
-            for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
+            // Little-endian like every other fixed-size number we read: through core/util/le.h, so the byte-order
+            // test build (GGUFSMITH_FORCE_BYTESWAP) covers these too.
+            const auto* p = reinterpret_cast<const uint8_t*>(data_.data() + pos_);
+            const uint64_t v = n == 8 ? le::load<uint64_t>(p) : le::load<uint32_t>(p);
             pos_ += n;
             f.wire = wire == 1 ? Wire::Fixed64 : Wire::Fixed32;
             f.varint = v;

@@ -6,10 +6,19 @@
 
 namespace gs::le {
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ || defined(GGUFSMITH_FORCE_BYTESWAP)
-inline constexpr bool kSwap = true;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+inline constexpr bool kBigEndianHost = true;
 #else
-inline constexpr bool kSwap = false;
+inline constexpr bool kBigEndianHost = false;
+#endif
+// GGUFSMITH_FORCE_BYTESWAP (CMake option of the same name, test builds only) flips the answer, so a little-endian
+// host treats files the way a big-endian one does; tests/integration/byte_order.py feeds such a build byte-mirrored
+// files. Every multi-byte number read from or written to a file goes through load/store below (or a bulk path that
+// checks kSwap), which is what that test checks.
+#ifdef GGUFSMITH_FORCE_BYTESWAP
+inline constexpr bool kSwap = !kBigEndianHost;
+#else
+inline constexpr bool kSwap = kBigEndianHost;
 #endif
 
 template <typename T>

@@ -79,8 +79,13 @@ def main():
               and all(t in line for t in expect_text) and os.listdir(d) == [] and r.stdout == "")
         check(ok, "%s: rc=%d, folder after: %s, stderr: %s" % (label, r.returncode, os.listdir(d), r.stderr.strip()))
 
+    # A sanitizer build of the CLI (native-asan) needs its ASan runtime first in the library list, before the shim.
+    ldd = subprocess.run(["ldd", a.cli], capture_output=True, text=True).stdout
+    asan = re.search(r"^\s*libasan\.so\S* => (\S+)", ldd, re.M)
+    preload = (asan.group(1) + ":" if asan else "") + a.shim
+
     def shim_env(after):
-        return dict(os.environ, LD_PRELOAD=a.shim, GS_ENOSPC_AFTER=str(after))
+        return dict(os.environ, LD_PRELOAD=preload, GS_ENOSPC_AFTER=str(after))
 
     full = ("write failed: No space left on device (the disk is full)",)
     split = ["--split-max-tensors", "10"]
