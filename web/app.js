@@ -1,15 +1,17 @@
 // The page: collects the dropped/chosen folder's files, talks to the worker, renders the plan and progress.
-// Automation contract (docs/web.md): #folder, #type, #convert, #save, #error, body[data-state] =
-// idle -> planned -> converting -> done | error.
-import { filesFromInput, filesFromDrop } from './folder.js';
-import { formatBytes, formatDuration, renderModel, renderPlan, typeLabel } from './render.js';
+// Automation contract (docs/web.md): #folder, #imatrix, #use-imatrix, #type, #convert, #save, #error,
+// body[data-state] = idle -> planned -> converting -> done | error.
+import { filesFromInput, filesFromDrop, findImatrix } from './folder.js';
+import { formatBytes, formatDuration, imatrixText, renderModel, renderPlan, typeLabel } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 const setState = (s) => { document.body.dataset.state = s; };
 
 let worker, nextId = 1, pending = new Map(), onProgress = null;
 let folder = null;    // {name, names, fileList} of the open model
-let types = [];       // [{name, profile, file_bytes, bpw, executable, why}]
+let types = [];       // [{name, profile, file_bytes, bpw, executable, why, needs_imatrix, imatrix}]
+let imatrixChoice = null;  // {name, index} (a file of the folder) or {name, file} (picked); null: none offered
+let imatrixOn = false;     // whether the choice is loaded and used
 let saveUrl = null;   // object URL of the finished GGUF (a disk-backed OPFS File)
 
 function startWorker() {
@@ -47,30 +49,73 @@ function clearError() {
   $('error').textContent = '';
 }
 
-async function openFolder(found) {
+function fillTypes() {
+  const select = $('type');
+  const keep = select.value;
+  select.replaceChildren(...types.map((t) => {
+    const o = new Option(typeLabel(t), t.name);
+    o.disabled = !t.executable;
+    if (!t.executable) o.title = t.why;
+    return o;
+  }));
+  const preferred = [keep, 'Q4_K_M', 'F16'].find((n) => types.some((t) => t.name === n && t.executable));
+  if (preferred) select.value = preferred;
+}
+
+// The worker's answer to open/imatrix: {types, imatrix: info or null, imatrixError}.
+function showImatrix(r) {
+  imatrixOn = !!r.imatrix;
+  $('use-imatrix').checked = imatrixOn;
+  $('use-imatrix').disabled = !imatrixChoice;
+  $('imatrix-info').textContent = imatrixText(imatrixChoice, r.imatrix, r.imatrixError);
+}
+
+// A new folder uses its own importance matrix if it has one (folder.js: findImatrix); a reopen after a cancel
+// (keepImatrix) restores the choice the user had.
+async function openFolder(found, keepImatrix = false) {
   clearError();
-  for (const id of ['model', 'choose', 'plan', 'run']) $(id).hidden = true;
+  for (const id of ['model', 'choose', 'importance', 'plan', 'run']) $(id).hidden = true;
   if (!found || found.fileList.length === 0) return showError('No files found: drop or choose a model folder.');
   folder = found;
   $('folder-name').textContent = `${found.name}: ${found.fileList.length} file(s)`;
   setState('idle');
+  if (!keepImatrix) {
+    const i = findImatrix(found.names);
+    imatrixChoice = i < 0 ? null : { name: found.names[i], index: i };
+    imatrixOn = !!imatrixChoice;
+  }
   try {
-    ({ types } = await request('open', folder));
-    const select = $('type');
-    const keep = select.value;
-    select.replaceChildren(...types.map((t) => {
-      const o = new Option(typeLabel(t), t.name);
-      o.disabled = !t.executable;
-      if (!t.executable) o.title = t.why;
-      return o;
-    }));
-    const preferred = [keep, 'Q4_K_M', 'F16'].find((n) => types.some((t) => t.name === n && t.executable));
-    if (preferred) select.value = preferred;
+    const r = await request('open', { ...folder, imatrix: imatrixOn ? imatrixChoice : null });
+    types = r.types;
+    showImatrix(r);
+    fillTypes();
     await showPlan();
-    $('model').hidden = $('choose').hidden = $('plan').hidden = false;
+    $('model').hidden = $('choose').hidden = $('importance').hidden = $('plan').hidden = false;
     setState('planned');
   } catch (e) {
     showError(e);
+  }
+}
+
+// Loads (source = the choice) or drops (null) the importance matrix and replans every type. A file that is not a
+// valid importance matrix is an error, as `--imatrix` makes it on the command line.
+async function setImatrix(source) {
+  clearError();
+  $('run').hidden = true;  // a finished conversion was made with the previous setting
+  for (const id of ['type', 'convert', 'use-imatrix', 'imatrix']) $(id).disabled = true;
+  try {
+    const r = await request('imatrix', { source });
+    types = r.types;
+    showImatrix(r);
+    fillTypes();
+    await showPlan();
+    if (r.imatrixError) throw new Error(r.imatrixError);
+    setState('planned');
+  } catch (e) {
+    showError(e);
+  } finally {
+    for (const id of ['type', 'convert', 'imatrix']) $(id).disabled = false;
+    $('use-imatrix').disabled = !imatrixChoice;
   }
 }
 
@@ -78,6 +123,7 @@ async function showPlan() {
   const { plan } = await request('plan', { type: $('type').value });
   renderModel(plan.model);
   renderPlan(plan);
+  $('plan').dataset.type = plan.type;  // which type the table shows (it is replaced asynchronously)
   const t = types.find((x) => x.name === $('type').value);
   $('planned').textContent = `${formatBytes(plan.file_bytes)}, ${plan.bpw.toFixed(2)} bits per weight`;
   $('type-note').textContent = t && t.description ? t.description : '';
@@ -87,7 +133,7 @@ async function convert() {
   clearError();
   $('run').hidden = false;
   $('result').hidden = true;
-  $('convert').disabled = $('type').disabled = $('folder').disabled = true;
+  for (const id of ['convert', 'type', 'folder', 'imatrix', 'use-imatrix']) $(id).disabled = true;
   $('cancel').hidden = false;
   if (saveUrl) URL.revokeObjectURL(saveUrl);
   saveUrl = null;
@@ -120,7 +166,8 @@ async function convert() {
     if (!e.cancelled) showError(e);  // after a cancel, cancel() reopens the folder and sets the state
   } finally {
     onProgress = null;
-    $('convert').disabled = $('type').disabled = $('folder').disabled = false;
+    for (const id of ['convert', 'type', 'folder', 'imatrix']) $(id).disabled = false;
+    $('use-imatrix').disabled = !imatrixChoice;
     $('cancel').hidden = true;
   }
 }
@@ -144,7 +191,7 @@ async function cancel() {
   for (const p of pending.values()) p.reject(stopped);
   pending.clear();
   startWorker();
-  if (folder) await openFolder(folder);
+  if (folder) await openFolder(folder, true);
 }
 
 function wire() {
@@ -160,6 +207,16 @@ function wire() {
   }
   $('folder').addEventListener('change', (ev) => openFolder(filesFromInput(ev.target.files)));
   $('type').addEventListener('change', () => showPlan().catch(showError));
+  const pickImatrix = (file) => {
+    imatrixChoice = { name: file.name, file };
+    return setImatrix(imatrixChoice);
+  };
+  $('imatrix').addEventListener('change', (ev) => {
+    const file = ev.target.files[0];
+    ev.target.value = '';  // so that picking the same file again (changed on disk) is a change too
+    if (file) pickImatrix(file);
+  });
+  $('use-imatrix').addEventListener('change', (ev) => setImatrix(ev.target.checked ? imatrixChoice : null));
   $('convert').addEventListener('click', convert);
   $('cancel').addEventListener('click', () => cancel().catch(showError));
   document.addEventListener('dragover', (ev) => { ev.preventDefault(); document.body.classList.add('dragging'); });
@@ -168,7 +225,11 @@ function wire() {
     ev.preventDefault();
     document.body.classList.remove('dragging');
     try {
-      await openFolder(await filesFromDrop(ev.dataTransfer));
+      const found = await filesFromDrop(ev.dataTransfer);
+      // One importance-matrix file dropped onto an open model is picked for it, as through #imatrix.
+      const oneImatrix = found.fileList.length === 1 && findImatrix(found.names) === 0;
+      if (oneImatrix && folder && document.body.dataset.state !== 'converting') return await pickImatrix(found.fileList[0]);
+      await openFolder(found);
     } catch (e) {
       showError(e);
     }

@@ -34,3 +34,17 @@ export async function filesFromDrop(dataTransfer) {
   const fileList = Array.from(dataTransfer.files || []);
   return { name: 'model', names: fileList.map((f) => f.name), fileList };
 }
+
+// The importance matrix in a model folder, as llama-imatrix's output is usually named: `*.imatrix`, or a `.dat` /
+// `.gguf` file whose name contains "imatrix" (imatrix.dat, imatrix.gguf, imatrix_unsloth.dat, model-imatrix.gguf).
+// Model GGUFs do not match (their names do not say imatrix); a match that is no importance matrix after all is
+// reported, not used. Several: the first by name. Returns its index in `names`, or -1.
+export function findImatrix(names) {
+  const isImatrix = (n) => {
+    const l = n.toLowerCase();
+    return l.endsWith('.imatrix') || (l.includes('imatrix') && (l.endsWith('.dat') || l.endsWith('.gguf')));
+  };
+  let best = -1;
+  names.forEach((n, i) => { if (isImatrix(n) && (best < 0 || n < names[best])) best = i; });
+  return best;
+}

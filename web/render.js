@@ -17,7 +17,7 @@ export function formatDuration(s) {
 }
 
 export function typeLabel(t) {
-  if (!t.executable) return `${t.name} — not available`;
+  if (!t.executable) return `${t.name} — ${t.needs_imatrix && !t.imatrix ? 'needs an importance matrix' : 'not available'}`;
   return `${t.name} — ${formatBytes(t.file_bytes)}, ${t.bpw.toFixed(2)} bpw`;
 }
 
@@ -41,7 +41,7 @@ export function renderModel(m) {
 export function renderPlan(plan) {
   const rows = plan.tensors.map((t) => {
     const tr = document.createElement('tr');
-    const cells = [t.name, t.type, t.shape.join(' × '), t.bytes.toLocaleString('en'), t.why + (t.imatrix ? ' (needs imatrix)' : '')];
+    const cells = [t.name, t.type, t.shape.join(' × '), t.bytes.toLocaleString('en'), t.why + (t.imatrix_weights ? ' (imatrix)' : t.imatrix ? ' (needs imatrix)' : '')];
     cells.forEach((c, i) => {
       const td = document.createElement('td');
       td.textContent = c;
@@ -54,6 +54,21 @@ export function renderPlan(plan) {
   $('tensors').tBodies[0].replaceChildren(...rows);
   let summary = `${plan.tensors.length} tensors, ${formatBytes(plan.file_bytes)}, ${plan.bpw.toFixed(2)} bpw`;
   if (plan.fallbacks) summary += `, ${plan.fallbacks} fallback type(s)`;
+  if (plan.imatrix) summary += `, importance matrix ${plan.imatrix.name} on ${plan.imatrix.tensors} tensor(s)`;
   if (!plan.executable) summary += ` — cannot convert: ${plan.not_executable_why}`;
   $('plan-count').textContent = summary;
+}
+
+// What the importance-matrix line says: the file in use and what it holds, or why none is.
+export function imatrixText(choice, info, error) {
+  if (info) {
+    const where = choice && choice.index !== undefined ? 'from the folder' : 'picked';
+    const facts = [`${info.format} format`, `${info.entries} entries`];
+    if (info.chunks) facts.push(`${info.chunks} chunks`);
+    if (info.datasets.length) facts.push(`dataset ${info.datasets.join(', ')}`);
+    return `${info.name} (${where}): ${facts.join(', ')}`;
+  }
+  if (error) return `${choice ? choice.name : 'imatrix'} not used: ${error}`;
+  if (choice) return `${choice.name} is not used`;
+  return 'none: types marked "needs an importance matrix" (IQ1_S, IQ2_XXS, IQ2_XS, …) need one';
 }

@@ -7,7 +7,9 @@ importScripts('ggufsmith.js');
 const OUT_DIR = 'ggufsmith-out';
 const PROGRESS_EVERY_MS = 100;
 
-let files = [];  // File objects, indexed as the module's JsFolder indexes them
+// File objects by the handle gsRead is called with: the model folder's files in the order openFolder listed them,
+// then (at nModel) an importance-matrix file picked apart from the folder.
+let files = [], nModel = 0;
 const modulePromise = createGgufsmith({
   // Fill `view` (a window on the wasm heap) from one File.slice(); never the whole file.
   gsRead(index, offset, view) {
@@ -26,17 +28,55 @@ function call(fn, ...args) {
   return r;
 }
 
-async function open({ name, names, fileList }) {
-  const m = await modulePromise;
-  files = fileList;
-  call(m.openFolder, JSON.stringify({ name, files: names.map((n, i) => ({ name: n, size: fileList[i].size })) }));
-  // The picker shows every type's size, so plan them all now (plans read no tensor data: milliseconds each).
-  const types = call(m.types).map((t) => {
+// Every type's size for the picker, planned with the loaded importance matrix if any (plans read no tensor data:
+// milliseconds each).
+function planTypes(m) {
+  return call(m.types).map((t) => {
     const p = JSON.parse(m.plan(t.name));
     if (p.error) return { ...t, executable: false, why: p.error };
-    return { ...t, file_bytes: p.file_bytes, bpw: p.bpw, executable: p.executable, why: p.not_executable_why };
+    return { ...t, file_bytes: p.file_bytes, bpw: p.bpw, executable: p.executable, why: p.not_executable_why,
+             needs_imatrix: p.needs_imatrix, imatrix: p.imatrix };
   });
-  return { types };
+}
+
+// source: null (none), {name, index} (a file of the open folder) or {name, file} (picked on its own). A file that is
+// not a valid importance matrix leaves none loaded and comes back as imatrixError, with the types planned without.
+function useImatrix(m, source) {
+  if (!source) {
+    call(m.clearImatrix);
+    return { imatrix: null };
+  }
+  let handle = source.index;
+  if (source.file) {
+    files.length = nModel;
+    handle = files.push(source.file) - 1;
+  }
+  const r = JSON.parse(m.loadImatrix(JSON.stringify({ name: source.name, size: files[handle].size, handle })));
+  return r.error ? { imatrix: null, imatrixError: r.error } : { imatrix: r };
+}
+
+// Loads the source and plans every type with it. An imatrix that does not fit the model makes the quantized types'
+// plans fail with a message naming it (apply_imatrix): then it is dropped, as the CLI would refuse it, and reported.
+function planWithImatrix(m, source) {
+  const im = useImatrix(m, source);
+  const types = planTypes(m);
+  const misfit = im.imatrix && types.find((t) => t.why && t.why.startsWith(`${source.name}: `));
+  if (!misfit) return { ...im, types };
+  call(m.clearImatrix);
+  return { imatrix: null, imatrixError: misfit.why, types: planTypes(m) };
+}
+
+async function open({ name, names, fileList, imatrix }) {
+  const m = await modulePromise;
+  files = fileList.slice();
+  nModel = files.length;
+  call(m.clearImatrix);
+  call(m.openFolder, JSON.stringify({ name, files: names.map((n, i) => ({ name: n, size: fileList[i].size })) }));
+  return planWithImatrix(m, imatrix);
+}
+
+async function imatrix({ source }) {
+  return planWithImatrix(await modulePromise, source);
 }
 
 async function plan({ type }) {
@@ -91,7 +131,7 @@ async function convert({ type }, id) {
   return { done: { dir: OUT_DIR, name: outName, bytes: pos, bytesIn, seconds: (performance.now() - t0) / 1000 } };
 }
 
-const handlers = { open, plan, convert };
+const handlers = { open, imatrix, plan, convert };
 // One request at a time: the module is synchronous, so requests queue naturally behind the running one.
 let queue = Promise.resolve();
 onmessage = (ev) => {

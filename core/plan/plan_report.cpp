@@ -37,7 +37,8 @@ nlohmann::json plan_report(const ModelInput& in, const Plan& plan) {
                            {"shape", t.out.ne},
                            {"bytes", t.out.nbytes()},
                            {"why", t.why},
-                           {"imatrix", t.requires_imatrix}});
+                           {"imatrix", t.requires_imatrix},
+                           {"imatrix_weights", t.imatrix != nullptr}});
     std::string why_not;
     try {
         require_executable(plan);

@@ -10,7 +10,7 @@ namespace gs {
 
 // {"model": {name, arch, params, size_label, files: [{name, bytes}], shards, source_bytes, dtypes: {F32: {tensors,
 //  bytes}}}, "file_bytes", "bpw", "fallbacks", "needs_imatrix", "executable", "not_executable_why",
-//  "tensors": [{name, type, shape, bytes, why, imatrix}]}
+//  "tensors": [{name, type, shape, bytes, why, imatrix (requires one), imatrix_weights (has them)}]}
 nlohmann::json plan_report(const ModelInput& in, const Plan& plan);
 
 }  // namespace gs

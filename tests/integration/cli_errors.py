@@ -56,7 +56,8 @@ def write_markdown(path, corpus, messages):
     rows = ["| case (`tests/malformed/…`) | what is wrong | message (after `ggufsmith: error: `) |", "|---|---|---|"]
     for c in json.load(open(os.path.join(corpus, "cases.json")))["cases"]:
         msg = "converts (control)" if c["expect"] == "ok" else "`` " + messages.get(c["name"], "?").replace(corpus + "/", "") + " ``"
-        note = "" if c.get("wasm", True) else " (CLI only: `" + " ".join(c.get("args", [])) + "`)"
+        args = "`" + " ".join(c["args"]) + "`" if c.get("args") else ""
+        note = (" (" + args + ")" if args else "") if c.get("wasm", True) else " (CLI only: " + args + ")"
         rows.append("| `%s` | %s%s | %s |" % (c["name"], cell(c["what"]), note, cell(msg)))
     with open(path, "w") as f: f.write("\n".join(rows) + "\n")
 

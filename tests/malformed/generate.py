@@ -412,13 +412,13 @@ def build():
         return out + struct.pack("<i", 1) + struct.pack("<i", 4) + b"test"
     good_im = imatrix_dat([("blk.0.attn_q.weight", [1.0] * 32)])
     cz.add("imatrix-truncated", "the --imatrix file is cut short", ["imatrix.dat", "truncated"],
-           dict(big, **{"imatrix.dat": good_im[:30]}), args=["-t", "Q8_0", "--imatrix", "imatrix.dat"], wasm=False)
+           dict(big, **{"imatrix.dat": good_im[:30]}), args=["-t", "Q8_0", "--imatrix", "imatrix.dat"])
     cz.add("imatrix-lfs-pointer", "the --imatrix file is a Git LFS pointer", ["imatrix.dat", "Git LFS pointer"],
-           dict(big, **{"imatrix.dat": LFS}), args=["-t", "Q8_0", "--imatrix", "imatrix.dat"], wasm=False)
+           dict(big, **{"imatrix.dat": LFS}), args=["-t", "Q8_0", "--imatrix", "imatrix.dat"])
     cz.add("imatrix-wrong-row-length", "the --imatrix entry for attn_q has 16 weights, its rows 32",
            ["imatrix.dat", "blk.0.attn_q.weight", "has 16 weights"],
            dict(big, **{"imatrix.dat": imatrix_dat([("blk.0.attn_q.weight", [1.0] * 16)])}),
-           args=["-t", "Q8_0", "--imatrix", "imatrix.dat"], wasm=False)
+           args=["-t", "Q8_0", "--imatrix", "imatrix.dat"])
     return cz
 
 def write(cz, out):

@@ -4,6 +4,8 @@
 
 #include "core/error.h"
 #include "core/gguf/writer.h"
+#include "core/imatrix/imatrix.h"
+#include "core/plan/apply_imatrix.h"
 #include "core/plan/plan.h"
 #include "core/plan/plan_report.h"
 #include "native/file_io.h"
@@ -57,4 +59,26 @@ TEST_CASE("require_executable refuses what execute_plan cannot write, and the re
     CHECK_FALSE(r["executable"].get<bool>());
     CHECK(r["not_executable_why"].get<std::string>().find("IQ2_XXS") != std::string::npos);
     CHECK_NOTHROW(require_executable(dry_plan("Q4_K_M")));
+}
+
+// With the importance matrix applied (as the page and --imatrix do), IQ2_XXS becomes writable and the report marks
+// exactly the tensors that received weights.
+TEST_CASE("plan_report marks the tensors that have importance weights", "[plan][report][imatrix]") {
+    PlanOptions po;
+    po.quant = resolve_quant_name("IQ2_XXS");
+    po.quant->options.has_imatrix = true;
+    Plan p = build_plan(dev_input(), po);
+    const auto reader = native::open_file(test::shared_path("models/dev-llama-spm/imatrix.dat"));
+    const size_t n = apply_imatrix(p, read_imatrix(*reader), "imatrix.dat");
+    REQUIRE(n > 0);
+    const auto r = plan_report(dev_input(), p);
+    CHECK(r["executable"].get<bool>());
+    CHECK(r["needs_imatrix"].get<bool>());
+    size_t marked = 0;
+    for (size_t i = 0; i < p.tensors.size(); ++i) {
+        CHECK(r["tensors"][i]["imatrix_weights"].get<bool>() == (p.tensors[i].imatrix != nullptr));
+        marked += r["tensors"][i]["imatrix_weights"].get<bool>();
+    }
+    CHECK(marked == n);
+    CHECK_FALSE(plan_report(dev_input(), dry_plan("IQ2_XXS"))["tensors"][1]["imatrix_weights"].get<bool>());
 }

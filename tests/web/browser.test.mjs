@@ -1,11 +1,14 @@
 // End-to-end test of the web page in headless Chromium (the system's /usr/bin/chromium, driven by playwright-core):
 // select a model folder through #folder, convert with #type/#convert, download through #save, and require the
-// bytes to equal the native CLI's output for the same type. Bad folders must end in state "error" with the core's
-// message in #error.
+// bytes to equal the native CLI's output for the same type. dev-llama-spm's folder holds imatrix.dat, which the page
+// uses unless #use-imatrix is unchecked: those outputs must equal the CLI's with --imatrix imatrix.dat (run from the
+// folder, so the recorded name is the same), one of them also llama.cpp's digest. An imatrix picked through
+// #imatrix, and a malformed one (the CLI's message). Bad folders must end in state "error" with the core's message
+// in #error.
 // Usage: node browser.test.mjs --web DIR --cli PATH --shared DIR --work DIR [--chromium PATH]
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { serve } from './static_server.mjs';
@@ -15,21 +18,37 @@ const { values: opt } = parseArgs({ options: {
   chromium: { type: 'string', default: '/usr/bin/chromium' },
 } });
 for (const k of ['web', 'cli', 'shared', 'work']) if (!opt[k]) throw new Error(`--${k} is required`);
+// The CLI also runs from other directories (--imatrix by a bare name), so paths must not be relative.
+for (const k of ['cli', 'shared', 'work']) opt[k] = resolve(opt[k]);
 // playwright-core is installed with the other npm test dependencies in tests/js (scripts/setup-js.sh).
 const { chromium } = createRequire(new URL('../js/package.json', import.meta.url))('playwright-core');
 
-const MODELS = ['tinystories-656k', 'dev-llama-spm'];
-const TYPES = ['F16', 'Q4_K_M'];
+// [model, type, with the folder's imatrix]
+const CASES = [['tinystories-656k', 'F16', false], ['tinystories-656k', 'Q4_K_M', false],
+               ['dev-llama-spm', 'F16', false], ['dev-llama-spm', 'Q4_K_M', false],
+               ['dev-llama-spm', 'Q4_K_M', true], ['dev-llama-spm', 'IQ2_XXS', true]];
+const PREFIX = 'ggufsmith: error: ';
 const failures = [];
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
 
 rmSync(opt.work, { recursive: true, force: true });
 mkdirSync(opt.work, { recursive: true });
 
-function nativeConvert(model, type) {
-  const out = join(opt.work, `native-${model}-${type}.gguf`);
-  execFileSync(opt.cli, ['convert', join(opt.shared, 'models', model), '-t', type, '-o', out, '-q']);
+// imatrix: the file's name, run from imatrixDir (default: the model folder), as the page records the bare name.
+function nativeConvert(model, type, imatrix = null, modelDir = join(opt.shared, 'models', model), imatrixDir = modelDir) {
+  const out = join(opt.work, `native-${model}-${type}${imatrix ? '-imatrix' : ''}.gguf`);
+  execFileSync(opt.cli, ['convert', modelDir, '-t', type, '-o', out, '-q', ...(imatrix ? ['--imatrix', imatrix] : [])],
+               { cwd: imatrixDir });
   return readFileSync(out);
+}
+
+// llama.cpp's digest of the same conversion (../shared/golden/models/dev-llama-spm), via its ggufdigest.py.
+function goldenCompare(ref, file) {
+  const keys = 'general.architecture,general.file_type,llama.block_count,tokenizer.ggml.tokens,quantize.imatrix.file,' +
+               'quantize.imatrix.dataset,quantize.imatrix.chunks_count,quantize.imatrix.entries_count';
+  const r = spawnSync('python3', [join(opt.shared, 'tools', 'ggufdigest.py'), '--compare',
+    join(opt.shared, 'golden', 'models', 'dev-llama-spm', ref), file, '--keys', keys], { encoding: 'utf8' });
+  return { ok: r.status === 0, text: (r.stdout + r.stderr).trim().replace(/\n/g, '; ') };
 }
 
 function firstDifference(a, b) {
@@ -91,34 +110,121 @@ const settled = (states) => page.waitForFunction(
 const state = () => page.evaluate(() => document.body.dataset.state);
 
 try {
-  for (const model of MODELS) {
-    for (const type of TYPES) {
-      const expected = nativeConvert(model, type);
-      await page.goto(server.url);
-      await page.setInputFiles('#folder', join(opt.shared, 'models', model));
-      await settled(['planned', 'error']);
-      check(await state() === 'planned', `${model}: folder planned (${await page.textContent('#error')})`);
-      await page.selectOption('#type', type);
-      const t0 = Date.now();
-      await page.click('#convert');
-      await settled(['done', 'error']);
-      const secs = (Date.now() - t0) / 1000;
-      const s = await state();
-      check(s === 'done', `${model} ${type}: conversion done (state ${s}: ${await page.textContent('#error')})`);
-      if (s !== 'done') continue;
-      const states = await page.evaluate(() => window.__states.join(' '));
-      check(/idle.*planned.*converting.*done$/.test(states), `${model} ${type}: states ${states}`);
-      const progress = await page.evaluate(() => window.__progress.filter((t) => /MB\/s, ETA/.test(t)).at(-1) || '');
-      check(progress !== '', `${model} ${type}: progress shown: ${progress.replace('\n', ' / ')}`);
+  for (const [model, type, withImatrix] of CASES) {
+    const expected = nativeConvert(model, type, withImatrix ? 'imatrix.dat' : null);
+    const what = `${model} ${type}${withImatrix ? ' +imatrix' : ''}`;
+    await page.goto(server.url);
+    await page.setInputFiles('#folder', join(opt.shared, 'models', model));
+    await settled(['planned', 'error']);
+    check(await state() === 'planned', `${model}: folder planned (${await page.textContent('#error')})`);
+    const info = await page.textContent('#imatrix-info');
+    const inUse = await page.isChecked('#use-imatrix');
+    if (model === 'dev-llama-spm') {
+      check(inUse && info === 'imatrix.dat (from the folder): legacy format, 21 entries, 10 chunks, dataset calib2.txt',
+            `${model}: the folder's imatrix is found and used: ${info}`);
+      if (!withImatrix) {
+        await page.uncheck('#use-imatrix');  // disables the controls at once, until the replanning is done
+        await page.waitForFunction(() => !document.getElementById('use-imatrix').disabled);
+        await settled(['planned', 'error']);
+        const label = await page.textContent('#type option[value="IQ2_XXS"]');
+        check(await state() === 'planned' && !(await page.isChecked('#use-imatrix')) &&
+              /not used/.test(await page.textContent('#imatrix-info')) && /needs an importance matrix/.test(label),
+              `${model}: #use-imatrix unchecked: ${await page.textContent('#imatrix-info')}; ${label}`);
+      }
+    } else {
+      check(!inUse && await page.isDisabled('#use-imatrix'), `${model}: no imatrix in the folder: ${info}`);
+    }
+    await page.selectOption('#type', type);
+    await page.waitForFunction((t) => document.getElementById('plan').dataset.type === t, type);
+    const planText = await page.textContent('#plan-count');
+    if (withImatrix) check(/importance matrix imatrix\.dat on \d+ tensor/.test(planText), `${what}: plan ${planText}`);
+    const t0 = Date.now();
+    await page.click('#convert');
+    await settled(['done', 'error']);
+    const secs = (Date.now() - t0) / 1000;
+    const s = await state();
+    check(s === 'done', `${what}: conversion done (state ${s}: ${await page.textContent('#error')})`);
+    if (s !== 'done') continue;
+    const states = await page.evaluate(() => window.__states.join(' '));
+    check(/idle.*planned.*converting.*done$/.test(states), `${what}: states ${states}`);
+    const progress = await page.evaluate(() => window.__progress.filter((t) => /MB\/s, ETA/.test(t)).at(-1) || '');
+    check(progress !== '', `${what}: progress shown: ${progress.replace('\n', ' / ')}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    const got = readFileSync(await download.path());
+    const diff = firstDifference(got, expected);
+    check(diff === -1, `${what}: ${got.length} bytes from the page, ${expected.length} from the CLI` +
+                       (diff === -1 ? ', identical' : `, first difference at byte ${diff}`) +
+                       ` (${download.suggestedFilename()}, ${secs.toFixed(1)} s)`);
+    if (withImatrix && type === 'IQ2_XXS') {
+      const mine = join(opt.work, 'page-IQ2_XXS-imatrix.gguf');
+      writeFileSync(mine, got);
+      const g = goldenCompare('ref.IQ2_XXS.imatrix.json', mine);
+      check(g.ok, `${what} vs llama.cpp's ref.IQ2_XXS.imatrix.json: ${g.text}`);
+      await page.screenshot({ path: join(opt.work, 'after-conversion.png'), fullPage: true });
+    }
+  }
+  // An importance matrix picked through #imatrix for a folder without one: IQ2_XXS needs it, so it is offered only
+  // after the pick; the output must equal the CLI's with --imatrix under the same name. Then a malformed one.
+  {
+    const dir = join(opt.work, 'no-imatrix', 'dev-llama-spm'), elsewhere = join(opt.work, 'elsewhere');
+    mkdirSync(dir, { recursive: true });
+    mkdirSync(elsewhere, { recursive: true });
+    for (const f of ['config.json', 'model.safetensors', 'tokenizer.model'])
+      copyFileSync(join(opt.shared, 'models', 'dev-llama-spm', f), join(dir, f));
+    copyFileSync(join(opt.shared, 'models', 'dev-llama-spm', 'imatrix.dat'), join(elsewhere, 'dev-llama.imatrix'));
+    const expected = nativeConvert('dev-llama-spm', 'IQ2_XXS', 'dev-llama.imatrix', dir, elsewhere);
+    await page.goto(server.url);
+    await page.setInputFiles('#folder', dir);
+    await settled(['planned', 'error']);
+    const before = await page.evaluate(() => {
+      const o = document.querySelector('#type option[value="IQ2_XXS"]');
+      return { disabled: o.disabled, label: o.textContent, info: document.getElementById('imatrix-info').textContent };
+    });
+    check(before.disabled && /needs an importance matrix/.test(before.label) && /^none/.test(before.info),
+          `picked: before the pick IQ2_XXS is "${before.label}", imatrix "${before.info}"`);
+    await page.setInputFiles('#imatrix', join(elsewhere, 'dev-llama.imatrix'));
+    await page.waitForFunction(() => !document.querySelector('#type option[value="IQ2_XXS"]').disabled &&
+                                     !document.getElementById('imatrix').disabled);  // re-enabled when replanned
+    const info = await page.textContent('#imatrix-info');
+    check(await state() === 'planned' && await page.isChecked('#use-imatrix') &&
+          info.startsWith('dev-llama.imatrix (picked): legacy format, 21 entries'), `picked: ${info}`);
+    await page.selectOption('#type', 'IQ2_XXS');
+    await page.click('#convert');
+    await settled(['done', 'error']);
+    check(await state() === 'done', `picked IQ2_XXS: done (${await page.textContent('#error')})`);
+    if (await state() === 'done') {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
       const got = readFileSync(await download.path());
       const diff = firstDifference(got, expected);
-      check(diff === -1, `${model} ${type}: ${got.length} bytes from the page, ${expected.length} from the CLI` +
-                         (diff === -1 ? ', identical' : `, first difference at byte ${diff}`) +
-                         ` (${download.suggestedFilename()}, ${secs.toFixed(1)} s)`);
-      if (model === MODELS.at(-1) && type === TYPES.at(-1))
-        await page.screenshot({ path: join(opt.work, 'after-conversion.png'), fullPage: true });
+      check(diff === -1, `picked IQ2_XXS: ${got.length} bytes from the page, ${expected.length} from the CLI with ` +
+                         `--imatrix dev-llama.imatrix${diff === -1 ? ', identical' : `, first difference at byte ${diff}`}`);
     }
+    // Malformed: cut short. The page must show exactly the CLI's one-line message and use no imatrix.
+    writeFileSync(join(elsewhere, 'cut.imatrix'), readFileSync(join(elsewhere, 'dev-llama.imatrix')).subarray(0, 5000));
+    const cli = spawnSync(opt.cli, ['convert', dir, '-t', 'Q4_K_M', '-o', join(opt.work, 'never.gguf'), '-q',
+                                    '--imatrix', 'cut.imatrix'], { cwd: elsewhere, encoding: 'utf8' });
+    const lines = cli.stderr.split('\n').filter((l) => l);
+    const native = cli.status === 1 && lines.length === 1 && lines[0].startsWith(PREFIX) ? lines[0].slice(PREFIX.length) : null;
+    await page.setInputFiles('#imatrix', join(elsewhere, 'cut.imatrix'));
+    await settled(['error']);
+    const text = await page.textContent('#error');
+    check(native !== null && text === native && await page.evaluate(() =>
+            document.querySelector('#type option[value="IQ2_XXS"]').disabled),
+          `malformed imatrix: page "${text}", CLI "${cli.stderr.trim()}"`);
+    await page.screenshot({ path: join(opt.work, 'imatrix-error.png'), fullPage: true });
+    // Dropping one importance-matrix file onto the open model picks it, as #imatrix does.
+    const b64 = readFileSync(join(elsewhere, 'dev-llama.imatrix')).toString('base64');
+    await page.evaluate((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'dropped.imatrix'));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, b64);
+    await page.waitForFunction(() => document.getElementById('imatrix-info').textContent.startsWith('dropped.imatrix') &&
+                                     !document.getElementById('imatrix').disabled);  // re-enabled when replanned
+    check(await state() === 'planned' && await page.isChecked('#use-imatrix') &&
+          await page.evaluate(() => !document.querySelector('#type option[value="IQ2_XXS"]').disabled) &&
+          await page.textContent('#folder-name') === 'dev-llama-spm: 3 file(s)',
+          `dropped imatrix file: ${await page.textContent('#imatrix-info')} (${await page.textContent('#error')})`);
   }
   // Dropping files (here: the loose files of tinystories-656k, taken from the directory input) opens them as well.
   {

@@ -5,9 +5,10 @@
 // Usage: node --no-experimental-fetch module.test.mjs --module build/wasm/web/ggufsmith.js --cli PATH --shared DIR
 //        --work DIR [--large]
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { diskFolder, loadModule } from './node_folder.mjs';
 import { generatedLlama } from './generated_model.mjs';
@@ -17,7 +18,10 @@ const { values: opt } = parseArgs({ options: {
   large: { type: 'boolean', default: false },
 } });
 for (const k of ['module', 'cli', 'shared', 'work']) if (!opt[k]) throw new Error(`--${k} is required`);
+// The CLI also runs from other directories (--imatrix by a bare name), so paths must not be relative.
+for (const k of ['cli', 'shared', 'work']) opt[k] = resolve(opt[k]);
 
+const here = dirname(fileURLToPath(import.meta.url));
 const failures = [];
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
 rmSync(opt.work, { recursive: true, force: true });
@@ -75,6 +79,85 @@ for (const model of ['tinystories-656k', 'dev-llama-spm']) {
   const r3 = gs.plan('Q9_X');
   check(/unknown type 'Q9_X'/.test(r3.error || ''), `unknown type: ${r3.error}`);
   ts.close();
+}
+
+// Importance matrices, as the CLI's --imatrix. The CLI runs in the directory holding the file and is given its bare
+// name, which is what the page records in quantize.imatrix.file (the name the user sees), so the bytes must match.
+const PREFIX = 'ggufsmith: error: ';
+function cliImatrix(modelDir, type, imatrixDir, imatrixName, out) {
+  return spawnSync(opt.cli, ['convert', modelDir, '-t', type, '-o', out, '-q', '--imatrix', imatrixName],
+                   { cwd: imatrixDir, encoding: 'utf8' });
+}
+// llama.cpp's digest of the same conversion (../shared/golden/models/dev-llama-spm): tensors and the keys below.
+const GOLDEN_KEYS = ['general.architecture', 'general.file_type', 'general.quantization_version', 'llama.block_count',
+  'llama.vocab_size', 'tokenizer.ggml.model', 'tokenizer.ggml.tokens', 'quantize.imatrix.file',
+  'quantize.imatrix.dataset', 'quantize.imatrix.chunks_count', 'quantize.imatrix.entries_count'].join(',');
+function goldenCompare(ref, file) {
+  const r = spawnSync('python3', [join(opt.shared, 'tools', 'ggufdigest.py'), '--compare',
+    join(opt.shared, 'golden', 'models', 'dev-llama-spm', ref), file, '--keys', GOLDEN_KEYS], { encoding: 'utf8' });
+  return { ok: r.status === 0, text: (r.stdout + r.stderr).trim().replace(/\n/g, '; ') };
+}
+{
+  const dir = join(opt.shared, 'models', 'dev-llama-spm');
+  const folder = diskFolder(dir);
+  check(gs.open(folder.name, folder.files).ok === true, 'dev-llama-spm opened again');
+  const iq2 = gs.plan('IQ2_XXS');
+  check(iq2.needs_imatrix && !iq2.executable && /needs an importance matrix/.test(iq2.not_executable_why) &&
+        iq2.imatrix === null, `IQ2_XXS without an imatrix: ${iq2.not_executable_why}`);
+  const plainQ4 = gs.plan('Q4_K_M');
+  const info = gs.loadImatrix(folder.files.find((f) => f.name === 'imatrix.dat'));
+  check(info.ok && info.format === 'legacy' && info.entries === 21 && info.chunks === 10 &&
+        info.datasets.join() === 'calib2.txt', `imatrix.dat from the folder: ${JSON.stringify(info)}`);
+  for (const [type, ref] of [['IQ2_XXS', 'ref.IQ2_XXS.imatrix.json'], ['Q4_K_M', 'ref.Q4_K_M.imatrix.json']]) {
+    const out = join(opt.work, `native-imatrix-${type}.gguf`);
+    const cli = cliImatrix(dir, type, dir, 'imatrix.dat', out);
+    const expected = cli.status === 0 ? readFileSync(out) : Buffer.alloc(0);
+    const plan = gs.plan(type);
+    const { r, bytes } = convertToBuffer(type);
+    check(cli.status === 0 && r.ok && bytes.equals(expected) && plan.file_bytes === expected.length &&
+          plan.imatrix.name === 'imatrix.dat' && plan.imatrix.tensors > 0,
+          `${type} with imatrix.dat: ${bytes.length} bytes (plan ${plan.file_bytes}, imatrix on ${plan.imatrix.tensors} ` +
+          `tensors), CLI ${expected.length}, ${bytes.equals(expected) ? 'identical' : 'DIFFERENT'} ${r.error || cli.stderr}`);
+    const mine = join(opt.work, `wasm-imatrix-${type}.gguf`);
+    writeFileSync(mine, bytes);
+    const g = goldenCompare(ref, mine);
+    check(g.ok, `${type} with imatrix.dat vs llama.cpp's ${ref}: ${g.text}`);
+  }
+  // One picked from elsewhere, in the GGUF format (4 entries: enough for Q4_K_M, which does not require one).
+  const elsewhere = join(opt.work, 'elsewhere');
+  mkdirSync(elsewhere, { recursive: true });
+  copyFileSync(join(here, '..', 'fuzz', 'corpus', 'imatrix', 'dev-llama-spm-4-entries.imatrix.gguf'),
+               join(elsewhere, 'picked.imatrix.gguf'));
+  const picked = diskFolder(elsewhere);
+  const pinfo = gs.loadImatrix(picked.files[0]);
+  check(pinfo.ok && pinfo.format === 'gguf' && pinfo.entries === 4, `picked GGUF imatrix: ${JSON.stringify(pinfo)}`);
+  {
+    const out = join(opt.work, 'native-picked-Q4_K_M.gguf');
+    const cli = cliImatrix(dir, 'Q4_K_M', elsewhere, 'picked.imatrix.gguf', out);
+    const expected = cli.status === 0 ? readFileSync(out) : Buffer.alloc(0);
+    const { r, bytes } = convertToBuffer('Q4_K_M');
+    check(cli.status === 0 && r.ok && bytes.equals(expected),
+          `Q4_K_M with a picked GGUF imatrix: ${bytes.length} bytes, CLI ${expected.length}, ` +
+          `${bytes.equals(expected) ? 'identical' : 'DIFFERENT'} ${r.error || cli.stderr}`);
+  }
+  // A malformed one: the CLI's one-line message, and none stays loaded.
+  writeFileSync(join(elsewhere, 'cut.imatrix'), readFileSync(join(dir, 'imatrix.dat')).subarray(0, 5000));
+  const cutDir = diskFolder(elsewhere);
+  const cut = cutDir.files.find((f) => f.name === 'cut.imatrix');
+  const bad = gs.loadImatrix(cut);
+  const cli = cliImatrix(dir, 'Q4_K_M', elsewhere, 'cut.imatrix', join(opt.work, 'never.gguf'));
+  const lines = cli.stderr.split('\n').filter((l) => l);
+  check(cli.status === 1 && lines.length === 1 && bad.error === lines[0].slice(PREFIX.length),
+        `malformed imatrix: wasm ${JSON.stringify(bad.error)}, CLI ${JSON.stringify(cli.stderr)}`);
+  const after = gs.plan('Q4_K_M');
+  check(after.imatrix === null && after.file_bytes === plainQ4.file_bytes && !gs.plan('IQ2_XXS').executable,
+        'after the failed load no imatrix is in use');
+  gs.loadImatrix(folder.files.find((f) => f.name === 'imatrix.dat'));
+  gs.clearImatrix();
+  check(gs.plan('Q4_K_M').imatrix === null && !gs.plan('IQ2_XXS').executable, 'clearImatrix: none in use');
+  cutDir.close();
+  picked.close();
+  folder.close();
 }
 
 if (opt.large) {

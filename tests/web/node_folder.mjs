@@ -21,9 +21,16 @@ export async function loadModule(jsPath) {
   return {
     module: m, hooks,
     open(name, files) {
-      hooks.files = files;
+      hooks.files = files.slice();
       return call('openFolder', JSON.stringify({ name, files: files.map((f) => ({ name: f.name, size: f.size })) }));
     },
+    // As the worker: a file of the open folder is read through its own handle, any other one is appended.
+    loadImatrix(file) {
+      let handle = hooks.files.indexOf(file);
+      if (handle < 0) handle = hooks.files.push(file) - 1;
+      return call('loadImatrix', JSON.stringify({ name: file.name, size: file.size, handle }));
+    },
+    clearImatrix: () => call('clearImatrix'),
     plan: (type) => call('plan', type),
     types: () => call('types'),
     convert(type, write) {

@@ -1,6 +1,9 @@
-// The page's entry points (embind): open a folder, list the -t names, plan one, convert with one. Each returns a JSON
-// string; failures come back as {"error": "<gs::Error text>"} so the worker never sees a C++ exception.
-// One model is open at a time: its ModelInput refers to the folder, so both live here between calls.
+// The page's entry points (embind): open a folder, load or drop an importance matrix, list the -t names, plan one,
+// convert with one. Each returns a JSON string; failures come back as {"error": "<gs::Error text>"} so the worker
+// never sees a C++ exception.
+// One model is open at a time: its ModelInput refers to the folder, so both live here between calls. The importance
+// matrix is read whole when loaded (its weights are what planning needs) and kept apart from the model: it applies to
+// every plan and conversion until cleared, as --imatrix does for one CLI run.
 #include <emscripten.h>
 #include <emscripten/bind.h>
 #include <emscripten/heap.h>
@@ -9,7 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/imatrix/imatrix.h"
 #include "core/pipeline/execute.h"
+#include "core/plan/apply_imatrix.h"
 #include "core/plan/ftype.h"
 #include "core/plan/plan.h"
 #include "core/plan/plan_report.h"
@@ -30,6 +35,12 @@ struct Session {
 };
 std::unique_ptr<Session> session;
 
+struct LoadedImatrix {
+    Imatrix im;
+    std::string name;  // as the user sees it; recorded in quantize.imatrix.file like the CLI's --imatrix argument
+};
+std::unique_ptr<LoadedImatrix> imatrix;
+
 template <class F>
 std::string guarded(F&& f) {
     try {
@@ -45,12 +56,19 @@ Profile profile_named(const std::string& type) {
     return *p;
 }
 
-Plan plan_for(const std::string& type, bool dry_run) {
+// As the CLI plans with --imatrix: the mixes choose with has_imatrix, then the weights are joined to the tensors.
+Plan plan_for(const std::string& type, bool dry_run, size_t* imatrix_tensors = nullptr) {
     if (!session) throw Error("no model folder is open");
     PlanOptions po;
     po.quant = profile_named(type);
+    po.quant->options.has_imatrix = imatrix != nullptr;
     po.allow_unwritable = dry_run;
-    return build_plan(session->input, po);
+    Plan p = build_plan(session->input, po);
+    if (imatrix) {
+        const size_t n = apply_imatrix(p, imatrix->im, imatrix->name);
+        if (imatrix_tensors) *imatrix_tensors = n;
+    }
+    return p;
 }
 
 // {"name": folder name, "files": [{"name": relative name, "size": bytes}]}, in the order gsRead indexes them.
@@ -59,13 +77,42 @@ std::string open_folder(const std::string& spec) {
         session.reset();
         const json j = json::parse(spec);
         std::vector<JsFile> files;
-        for (const auto& f : j.at("files")) files.push_back({f.at("name").get<std::string>(), f.at("size").get<uint64_t>()});
+        for (const auto& f : j.at("files"))
+            files.push_back({f.at("name").get<std::string>(), f.at("size").get<uint64_t>(), static_cast<int>(files.size())});
         auto s = std::make_unique<Session>();
         s->folder = std::make_unique<JsFolder>(j.at("name").get<std::string>(), std::move(files));
         s->input = load_model_input(*s->folder);
         session = std::move(s);
         return json{{"ok", true}};
     });
+}
+
+// {"name": the file name as the user sees it, "size": bytes, "handle": the gsRead index of its File}. Read through
+// the same File.slice() reader as model files. Replaces any loaded imatrix; on failure none is loaded.
+std::string load_imatrix(const std::string& spec) {
+    return guarded([&] {
+        imatrix.reset();
+        const json j = json::parse(spec);
+        const std::string name = j.at("name").get<std::string>();
+        const JsFolder one("", {{name, j.at("size").get<uint64_t>(), j.at("handle").get<int>()}});
+        auto loaded = std::make_unique<LoadedImatrix>();
+        loaded->im = read_imatrix(*one.open(name));
+        loaded->name = name;
+        const Imatrix& im = loaded->im;
+        json r = {{"ok", true},
+                  {"name", name},
+                  {"format", im.legacy ? "legacy" : "gguf"},
+                  {"entries", im.entries.size()},
+                  {"chunks", im.chunk_count},
+                  {"datasets", im.datasets}};
+        imatrix = std::move(loaded);
+        return r;
+    });
+}
+
+std::string clear_imatrix() {
+    imatrix.reset();
+    return json{{"ok", true}}.dump();
 }
 
 // Every -t name the CLI accepts, ftypes first, with the profiles' descriptions.
@@ -81,8 +128,11 @@ std::string types() {
 
 std::string plan(const std::string& type) {
     return guarded([&] {
-        json r = plan_report(session->input, plan_for(type, true));
+        size_t with_weights = 0;
+        const Plan p = plan_for(type, true, &with_weights);  // first: it throws when no folder is open
+        json r = plan_report(session->input, p);
         r["type"] = type;
+        r["imatrix"] = imatrix ? json{{"name", imatrix->name}, {"tensors", with_weights}} : json(nullptr);
         r["output_name"] = session->input.name + "-" + profile_named(type).name + ".gguf";
         return r;
     });
@@ -110,6 +160,8 @@ std::string convert(const std::string& type) {
 
 EMSCRIPTEN_BINDINGS(ggufsmith) {
     emscripten::function("openFolder", &open_folder);
+    emscripten::function("loadImatrix", &load_imatrix);
+    emscripten::function("clearImatrix", &clear_imatrix);
     emscripten::function("types", &types);
     emscripten::function("plan", &plan);
     emscripten::function("convert", &convert);

@@ -79,7 +79,7 @@ std::unique_ptr<RangeReader> JsFolder::open(const std::string& rel) const {
 void JsFolder::read(size_t file, uint64_t offset, void* dst, size_t n) const {
     char err[kErrCap] = "";
     auto js_read = [&](uint64_t off, void* to, size_t len) {
-        gs_js_read(static_cast<int>(file), static_cast<double>(off), static_cast<uint8_t*>(to), len, err, kErrCap);
+        gs_js_read(files_[file].handle, static_cast<double>(off), static_cast<uint8_t*>(to), len, err, kErrCap);
         if (err[0]) throw Error(files_[file].name, "", std::string("read failed: ") + err);
     };
     if (n >= kSmallRead) {  // the pipeline's chunks are ~8 MiB; only a huge safetensors header is longer

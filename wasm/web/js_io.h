@@ -15,9 +15,10 @@ namespace gs::web {
 struct JsFile {
     std::string name;  // relative to the folder
     uint64_t size = 0;
+    int handle = 0;    // what Module.gsRead(handle, offset, view) is called with: the worker's index of the File
 };
 
-// Files are addressed by their index in the list JS passed; Module.gsRead(index, offset, view) fills the view.
+// A list of JS File objects seen as a folder (the model's, or the one importance-matrix file picked on its own).
 class JsFolder final : public Folder {
 public:
     JsFolder(std::string name, std::vector<JsFile> files);
@@ -32,7 +33,7 @@ public:
 
 private:
     std::string name_;
-    std::vector<JsFile> files_;  // sorted by name
+    std::vector<JsFile> files_;
     mutable std::vector<uint8_t> window_;
     mutable size_t window_file_ = SIZE_MAX;
     mutable uint64_t window_begin_ = 0;
