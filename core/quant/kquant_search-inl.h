@@ -48,18 +48,24 @@ constexpr int kSearchGroups = 1;
 constexpr int kSearchGroups = 2;
 #endif
 
-// Lanes' levels clamp(nearest_int(v), 0, nmax) as floats. kRound: hn::Round (one instruction) and a float clamp,
-// which equal nearest_int's result wherever |v| < 2^22 (there both round to nearest, ties to even); the caller
-// checks that range. Otherwise nearest_int's own bit trick, whatever it gives out of range (as the scalar code).
-template <bool kRound, class DF>
+// How CandidateSums makes the levels clamp(nearest_int(v), 0, nmax), as floats.
+enum class Levels {
+    kBits,        // nearest_int's own bit trick, whatever it gives out of range (as the scalar code)
+    kRound,       // hn::Round and a float clamp: equal to nearest_int wherever |v| < 2^22 (both round to nearest,
+                  // ties to even); the caller checks that range
+    kRoundInRange,  // hn::Round alone: the caller also checked that every rounded v is in [0, nmax] already
+};
+
+template <Levels kHow, class DF>
 HWY_INLINE hn::Vec<DF> LevelsF(DF df, hn::Vec<DF> v, hn::Vec<DF> nmax_f, int nmax) {
-    if (kRound) return hn::Min(hn::Max(hn::Round(v), hn::Zero(df)), nmax_f);
+    if (kHow == Levels::kRoundInRange) return hn::Round(v);
+    if (kHow == Levels::kRound) return hn::Min(hn::Max(hn::Round(v), hn::Zero(df)), nmax_f);
     return hn::ConvertTo(df, ClampLevel(hn::RebindToSigned<DF>(), NearestInt(df, v), nmax));
 }
 
 // One candidate's pass over the values of kG groups (group g's at xt/wt/laux + g * kN * N): levels of
 // iscale * (x - min) into laux, and the weighted sums of l, l^2 and x*l, element by element in the scalar order.
-template <int kN, bool kRound, int kG, class DF>
+template <int kN, Levels kHow, int kG, class DF>
 HWY_INLINE void CandidateSums(DF df, const float* HWY_RESTRICT xt, const float* HWY_RESTRICT wt,
                               const hn::Vec<DF>* iscale, const hn::Vec<DF>* min, hn::Vec<DF> nmax_f, int nmax,
                               float* HWY_RESTRICT laux, hn::Vec<DF>* sum_l, hn::Vec<DF>* sum_l2,
@@ -77,7 +83,7 @@ HWY_INLINE void CandidateSums(DF df, const float* HWY_RESTRICT xt, const float* 
         for (int g = 0; g < kG; ++g) {
             const size_t at = (g * kN + i) * N;
             const auto x = hn::Load(df, xt + at), w = hn::Load(df, wt + at);
-            const auto l = LevelsF<kRound>(df, hn::Mul(is[g], hn::Sub(x, mn[g])), nmax_f, nmax);
+            const auto l = LevelsF<kHow>(df, hn::Mul(is[g], hn::Sub(x, mn[g])), nmax_f, nmax);
             hn::Store(l, df, laux + at);
             const auto wl = hn::Mul(w, l);
             sl[g] = hn::Add(sl[g], wl);
@@ -157,21 +163,32 @@ HWY_NOINLINE void SearchAffineLanes(DF df, const AffineSearch& s, const float* H
     }
 
     // hn::Round is exact for the levels of iscale * (x - min) when every x is finite and the extreme products stay
-    // below 2^22: every x lies in [data_min, max], and rounding is monotonic, so checking the two ends covers
-    // them all. Flat lanes' results are dropped, whatever their levels.
+    // below 2^22: every x lies in [data_min, max], and subtraction, multiplication and rounding are monotonic, so
+    // every product lies between the two ends' products (the very values the loop computes for those x) and
+    // every rounded level between theirs. If both ends round into [0, nmax], no level needs the clamp. Flat lanes'
+    // results are dropped, whatever their levels.
     const bool all_finite = hn::AllTrue(df, finite);
     const auto limit = hn::Set(df, 4194304.f);
     HWY_ALIGN float laux[kG * kN * kMaxFloatLanes];
     V sum_l[kG], sum_l2[kG], sum_xl[kG];
     auto sums = [&](const V* iscale, const V* min) {
-        bool round_ok = all_finite;
+        bool round_ok = all_finite, in_range = true;
         for (int g = 0; g < kG && round_ok; ++g) {
-            const auto hi = hn::Abs(hn::Mul(iscale[g], hn::Sub(max[g], min[g])));
-            const auto lo = hn::Abs(hn::Mul(iscale[g], hn::Sub(data_min[g], min[g])));
-            round_ok = hn::AllTrue(df, hn::Or(flat[g], hn::And(hn::Lt(hi, limit), hn::Lt(lo, limit))));
+            const auto hi = hn::Mul(iscale[g], hn::Sub(max[g], min[g]));
+            const auto lo = hn::Mul(iscale[g], hn::Sub(data_min[g], min[g]));
+            round_ok = hn::AllTrue(df, hn::Or(flat[g], hn::And(hn::Lt(hn::Abs(hi), limit), hn::Lt(hn::Abs(lo), limit))));
+            const auto rhi = hn::Round(hi), rlo = hn::Round(lo);
+            const auto ends_in = hn::And(hn::And(hn::Ge(rhi, zero), hn::Le(rhi, nmax_f)),
+                                         hn::And(hn::Ge(rlo, zero), hn::Le(rlo, nmax_f)));
+            in_range = in_range && hn::AllTrue(df, hn::Or(flat[g], ends_in));
         }
-        if (round_ok) CandidateSums<kN, true, kG>(df, xt, wt, iscale, min, nmax_f, s.nmax, laux, sum_l, sum_l2, sum_xl);
-        else CandidateSums<kN, false, kG>(df, xt, wt, iscale, min, nmax_f, s.nmax, laux, sum_l, sum_l2, sum_xl);
+        if (round_ok && in_range)
+            CandidateSums<kN, Levels::kRoundInRange, kG>(df, xt, wt, iscale, min, nmax_f, s.nmax, laux, sum_l, sum_l2,
+                                                         sum_xl);
+        else if (round_ok)
+            CandidateSums<kN, Levels::kRound, kG>(df, xt, wt, iscale, min, nmax_f, s.nmax, laux, sum_l, sum_l2, sum_xl);
+        else
+            CandidateSums<kN, Levels::kBits, kG>(df, xt, wt, iscale, min, nmax_f, s.nmax, laux, sum_l, sum_l2, sum_xl);
     };
 
     V scale[kG], best_mad[kG], best_iscale[kG], best_lmin[kG];
