@@ -1,12 +1,14 @@
 // Quantization throughput of every registered kernel on one thread: scalar vs SIMD, without and with an importance
-// matrix, on a fixed gaussian 256 x 4096 matrix. Usage: bench_quant [--cpu] [type ...]   (e.g. bench_quant q8_0 q4_k)
-// --cpu times by the process's CPU time (std::clock) instead of the wall clock: steadier on a loaded machine.
+// matrix, on a fixed gaussian 256 x 4096 matrix. Usage: bench_quant [--target NAME] [--cpu] [type ...]
+// (e.g. bench_quant q8_0 q4_k). --target SSE4 runs the SIMD kernels on 4 float lanes, as wasm's SIMD128 does;
+// --cpu times with the CPU time this thread (in wasm: the node process) got instead of the wall clock, which
+// keeps A/B comparisons meaningful on a machine shared with other jobs.
+// The wasm build has it too: node --no-experimental-fetch build/wasm/bench_quant.js [...].
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -16,6 +18,14 @@
 #include "hwy/highway.h"
 #include "hwy/targets.h"
 
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+// User CPU time of the node process: the kernels run on its main thread; V8's compiler threads add a little.
+EM_JS(double, js_cpu_seconds, (), { return process.cpuUsage().user / 1e6; });
+#else
+#include <time.h>
+#endif
+
 using namespace gs;
 
 namespace {
@@ -24,30 +34,39 @@ constexpr int64_t kRows = 256, kCols = 4096;
 constexpr double kMinSeconds = 0.3;
 constexpr int kRepeats = 3;
 
-bool g_cpu_time = false;  // --cpu
+bool g_cpu_time = false;
 
-struct Stamp {
-    std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
-    std::clock_t cpu = std::clock();
-};
-
-double seconds_since(const Stamp& t0) {
-    if (g_cpu_time) return double(std::clock() - t0.cpu) / CLOCKS_PER_SEC;
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0.wall).count();
+double now_seconds() {
+    if (!g_cpu_time)
+        return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+#ifdef __EMSCRIPTEN__
+    return js_cpu_seconds();
+#else
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+#endif
 }
 
-// Million weights per second: each measurement runs the kernel on enough rows (and repeats) to last
-// kMinSeconds; the best of kRepeats measurements counts.
+double seconds_since(double t0) { return now_seconds() - t0; }
+
+// Million weights per second: the work of one measurement (rows, then repetitions) doubles until it lasts
+// kMinSeconds, so a coarse clock (process CPU time may tick in milliseconds) cannot make it tiny; the best of
+// kRepeats measurements of that work counts.
 double measure(quant::QuantizeFn fn, const float* src, uint8_t* dst, const float* im) {
     fn(src, dst, 1, kCols, im);  // warm up
-    Stamp t0;
-    fn(src, dst, 1, kCols, im);
-    const double per_row = std::max(seconds_since(t0), 1e-7);
-    const int64_t rows = std::clamp<int64_t>(int64_t(std::ceil(kMinSeconds / per_row)), 1, kRows);
-    const int64_t reps = std::max<int64_t>(1, int64_t(std::ceil(kMinSeconds / (per_row * rows))));
+    int64_t rows = 1, reps = 1;
     double best = 1e30;
-    for (int r = 0; r < kRepeats; ++r) {
-        t0 = Stamp();
+    for (;;) {
+        const double t0 = now_seconds();
+        for (int64_t i = 0; i < reps; ++i) fn(src, dst, rows, kCols, im);
+        best = seconds_since(t0);
+        if (best >= kMinSeconds) break;
+        if (rows < kRows) rows = std::min<int64_t>(kRows, rows * 2);
+        else reps *= 2;
+    }
+    for (int r = 1; r < kRepeats; ++r) {
+        const double t0 = now_seconds();
         for (int64_t i = 0; i < reps; ++i) fn(src, dst, rows, kCols, im);
         best = std::min(best, seconds_since(t0));
     }
@@ -67,7 +86,19 @@ bool same_bytes(const quant::Kernel& k, const float* src, const float* im) {
 int main(int argc, char** argv) {
     std::vector<GgmlType> only;
     for (int i = 1; i < argc; ++i) {
-        if (std::string(argv[i]) == "--cpu") {
+        if (std::strcmp(argv[i], "--target") == 0 && i + 1 < argc) {
+            const char* want = argv[++i];
+            int64_t found = 0;
+            for (int64_t t = hwy::SupportedTargets() & HWY_TARGETS; t; t &= t - 1)
+                if (std::strcmp(hwy::TargetName(t & -t), want) == 0) found = t & -t;
+            if (!found) {
+                std::fprintf(stderr, "bench_quant: SIMD target '%s' is not compiled in or not supported here\n", want);
+                return 2;
+            }
+            hwy::SetSupportedTargetsForTest(found);
+            continue;
+        }
+        if (std::strcmp(argv[i], "--cpu") == 0) {
             g_cpu_time = true;
             continue;
         }

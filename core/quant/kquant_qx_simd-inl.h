@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/quant/common.h"
 #include "core/quant/kquant_qx.h"
 #include "hwy/highway.h"
 
@@ -63,60 +64,132 @@ HWY_INLINE void SignedAbsMax(DF df, const float* HWY_RESTRICT xt, hn::Vec<DF>& a
     }
 }
 
-// make_qx_quants(16, nmax, x, L, 1, w) per lane. xt/wt: 16 x N transposed values and weights; Lt receives the
-// codes (0..2*nmax-1) transposed the same way. Returns the scales. The search keeps, per lane, the inverse scale
-// that won; recomputing L from it at the end gives exactly the L ggml recomputes when a candidate wins.
-template <class DF>
-HWY_INLINE hn::Vec<DF> QxQuants16(DF df, int nmax, const float* HWY_RESTRICT xt, const float* HWY_RESTRICT wt,
-                                  int32_t* HWY_RESTRICT Lt) {
+// How many groups of Lanes(df) searches run side by side. Each candidate's sums are chains of 16 dependent adds;
+// with 4 lanes (SIMD128, SSE4) one group's chains leave the CPU mostly waiting, two independent groups overlap.
+// Sizeless vectors (SVE, RVV) cannot be held in arrays: one group there.
+#if HWY_HAVE_SCALABLE
+constexpr int kQxGroups = 1;
+#else
+constexpr int kQxGroups = 2;
+#endif
+
+// For kG groups g (values at xt + g * 16 * N, likewise wt and wxt = w*x, the product ggml forms first):
+// sumlx = sum (w*x)*l and suml2 = sum (w*l)*l at inverse scale iscale[g], element by element. kRound: the levels
+// clamp(nearest_int(iscale * x), -nmax, nmax - 1) come from hn::Round and a float clamp, equal to nearest_int's
+// wherever |iscale * x| < 2^22 (the caller checks); otherwise from nearest_int's bit trick, as the scalar code,
+// whatever it gives out of range.
+template <bool kRound, int kG, class DF>
+HWY_INLINE void QxSums(DF df, int nmax, const float* HWY_RESTRICT xt, const float* HWY_RESTRICT wt,
+                       const float* HWY_RESTRICT wxt, const hn::Vec<DF>* iscale, hn::Vec<DF>* sumlx,
+                       hn::Vec<DF>* suml2) {
+    const hn::RebindToSigned<DF> di;
+    const size_t N = hn::Lanes(df);
+    const auto lo_f = hn::Set(df, float(-nmax)), hi_f = hn::Set(df, float(nmax - 1));
+    const auto lo = hn::Set(di, -nmax), hi = hn::Set(di, nmax - 1);
+    hn::Vec<DF> is[kG], slx[kG], sl2[kG];  // locals, so that the accumulators stay in registers
+    for (int g = 0; g < kG; ++g) {
+        is[g] = iscale[g];
+        slx[g] = sl2[g] = hn::Zero(df);
+    }
+    for (size_t i = 0; i < 16; ++i) {
+        for (int g = 0; g < kG; ++g) {
+            const size_t at = g * 16 * N + i * N;
+            const auto v = hn::Mul(is[g], hn::Load(df, xt + at));
+            const auto l = kRound ? hn::Min(hn::Max(hn::Round(v), lo_f), hi_f)
+                                  : hn::ConvertTo(df, ClampInt(NearestInt(df, v), lo, hi));
+            slx[g] = hn::Add(slx[g], hn::Mul(hn::Load(df, wxt + at), l));
+            sl2[g] = hn::Add(sl2[g], hn::Mul(hn::Mul(hn::Load(df, wt + at), l), l));
+        }
+    }
+    for (int g = 0; g < kG; ++g) {
+        sumlx[g] = slx[g];
+        suml2[g] = sl2[g];
+    }
+}
+
+// make_qx_quants(16, nmax, x, L, 1, w) per lane, for kG groups of Lanes(df) 16-value groups. Group g: xt/wt +
+// g * 16 * N hold 16 x N transposed values and weights; Lt + g * 16 * N receives the codes (0..2*nmax-1)
+// transposed the same way, scales + g * N the scales. The search keeps, per lane, the inverse scale that won;
+// recomputing L from it at the end gives exactly the L ggml recomputes when a candidate wins.
+template <int kG, class DF>
+HWY_INLINE void QxQuants16Groups(DF df, int nmax, const float* HWY_RESTRICT xt, const float* HWY_RESTRICT wt,
+                                 int32_t* HWY_RESTRICT Lt, float* HWY_RESTRICT scales) {
+    using V = hn::Vec<DF>;
     const hn::RebindToSigned<DF> di;
     const size_t N = hn::Lanes(df);
     const auto zero = hn::Zero(df);
     const auto lo = hn::Set(di, -nmax), hi = hn::Set(di, nmax - 1);
 
-    hn::Vec<DF> amax, vmax;
-    SignedAbsMax(df, xt, amax, vmax);
-    const auto all_zero = hn::Lt(amax, hn::Set(df, kGroupMaxEps));
-
-    // sumlx = sum (w*x)*l and suml2 = sum (w*l)*l, element by element, for inverse scale iscale.
-    auto sums = [&](hn::Vec<DF> iscale, hn::Vec<DF>& sumlx, hn::Vec<DF>& suml2) {
-        sumlx = zero;
-        suml2 = zero;
+    V amax[kG], vmax[kG];
+    hn::Mask<DF> all_zero[kG];
+    HWY_ALIGN float wxt[kG * 16 * kQxMaxLanes];
+    const auto highest = hn::Set(df, hwy::HighestValue<float>());
+    auto finite = hn::Eq(zero, zero);
+    for (int g = 0; g < kG; ++g) {
+        SignedAbsMax(df, xt + g * 16 * N, amax[g], vmax[g]);
+        all_zero[g] = hn::Lt(amax[g], hn::Set(df, kGroupMaxEps));
         for (size_t i = 0; i < 16; ++i) {
-            const auto x = hn::Load(df, xt + i * N);
-            const auto w = hn::Load(df, wt + i * N);
-            const auto l = hn::ConvertTo(df, ClampInt(NearestInt(df, hn::Mul(iscale, x)), lo, hi));
-            sumlx = hn::Add(sumlx, hn::Mul(hn::Mul(w, x), l));
-            suml2 = hn::Add(suml2, hn::Mul(hn::Mul(w, l), l));
+            const size_t at = g * 16 * N + i * N;
+            const auto x = hn::Load(df, xt + at);
+            hn::Store(hn::Mul(hn::Load(df, wt + at), x), df, wxt + at);
+            finite = hn::And(finite, hn::Le(hn::Abs(x), highest));  // false for inf and NaN
         }
+    }
+    // Every |x| <= amax, and rounding is monotonic, so |iscale| * amax < 2^22 bounds every |iscale * x|; lanes
+    // that are all (near) zero are dropped at the end, whatever their levels.
+    const bool all_finite = hn::AllTrue(df, finite);
+    const auto limit = hn::Set(df, 4194304.f);
+    auto sums = [&](const V* iscale, V* sumlx, V* suml2) {
+        bool round_ok = all_finite;
+        for (int g = 0; g < kG; ++g)
+            round_ok = round_ok &&
+                       hn::AllTrue(df, hn::Or(all_zero[g], hn::Lt(hn::Mul(hn::Abs(iscale[g]), amax[g]), limit)));
+        if (round_ok) QxSums<true, kG>(df, nmax, xt, wt, wxt, iscale, sumlx, suml2);
+        else QxSums<false, kG>(df, nmax, xt, wt, wxt, iscale, sumlx, suml2);
     };
 
-    auto best_iscale = hn::Div(hn::Set(df, float(-nmax)), vmax);
-    hn::Vec<DF> sumlx, suml2;
+    V best_iscale[kG], scale[kG], best[kG], iscale[kG], sumlx[kG], suml2[kG];
+    for (int g = 0; g < kG; ++g) best_iscale[g] = hn::Div(hn::Set(df, float(-nmax)), vmax[g]);
     sums(best_iscale, sumlx, suml2);
-    // "suml2 ? sumlx/suml2 : 0": NaN counts as true, so test == 0 rather than the ordered Ne.
-    auto scale = hn::IfThenZeroElse(hn::Eq(suml2, zero), hn::Div(sumlx, suml2));
-    auto best = hn::Mul(scale, sumlx);
+    for (int g = 0; g < kG; ++g) {
+        // "suml2 ? sumlx/suml2 : 0": NaN counts as true, so test == 0 rather than the ordered Ne.
+        scale[g] = hn::IfThenZeroElse(hn::Eq(suml2[g], zero), hn::Div(sumlx[g], suml2[g]));
+        best[g] = hn::Mul(scale[g], sumlx[g]);
+    }
     for (int is = -9; is <= 9; ++is) {
         if (is == 0) continue;
-        const float step = float(nmax) + 0.1f * float(is);
-        const auto iscale = hn::Div(hn::Neg(hn::Set(df, step)), vmax);
+        const auto step = hn::Neg(hn::Set(df, float(nmax) + 0.1f * float(is)));
+        for (int g = 0; g < kG; ++g) iscale[g] = hn::Div(step, vmax[g]);
         sums(iscale, sumlx, suml2);
-        const auto better = hn::And(hn::Gt(suml2, zero), hn::Gt(hn::Mul(sumlx, sumlx), hn::Mul(best, suml2)));
-        const auto new_scale = hn::Div(sumlx, suml2);
-        scale = hn::IfThenElse(better, new_scale, scale);
-        best = hn::IfThenElse(better, hn::Mul(new_scale, sumlx), best);
-        best_iscale = hn::IfThenElse(better, iscale, best_iscale);
+        for (int g = 0; g < kG; ++g) {
+            const auto better =
+                hn::And(hn::Gt(suml2[g], zero), hn::Gt(hn::Mul(sumlx[g], sumlx[g]), hn::Mul(best[g], suml2[g])));
+            const auto new_scale = hn::Div(sumlx[g], suml2[g]);
+            scale[g] = hn::IfThenElse(better, new_scale, scale[g]);
+            best[g] = hn::IfThenElse(better, hn::Mul(new_scale, sumlx[g]), best[g]);
+            best_iscale[g] = hn::IfThenElse(better, iscale[g], best_iscale[g]);
+        }
     }
 
     const auto vnmax = hn::Set(di, nmax);
-    const auto zero_lanes = hn::RebindMask(di, all_zero);
-    for (size_t i = 0; i < 16; ++i) {
-        const auto x = hn::Load(df, xt + i * N);
-        const auto l = hn::Add(vnmax, ClampInt(NearestInt(df, hn::Mul(best_iscale, x)), lo, hi));
-        hn::Store(hn::IfThenZeroElse(zero_lanes, l), di, Lt + i * N);
+    for (int g = 0; g < kG; ++g) {
+        const auto zero_lanes = hn::RebindMask(di, all_zero[g]);
+        for (size_t i = 0; i < 16; ++i) {
+            const size_t at = g * 16 * N + i * N;
+            const auto l = hn::Add(vnmax, ClampInt(NearestInt(df, hn::Mul(best_iscale[g], hn::Load(df, xt + at))), lo, hi));
+            hn::Store(hn::IfThenZeroElse(zero_lanes, l), di, Lt + at);
+        }
+        hn::Store(hn::IfThenZeroElse(all_zero[g], scale[g]), df, scales + g * N);
     }
-    return hn::IfThenZeroElse(all_zero, scale);
+}
+
+// One group: make_qx_quants(16, nmax, x, L, 1, w) per lane of xt/wt (16 x N), codes to Lt; returns the scales.
+template <class DF>
+HWY_INLINE hn::Vec<DF> QxQuants16(DF df, int nmax, const float* HWY_RESTRICT xt, const float* HWY_RESTRICT wt,
+                                  int32_t* HWY_RESTRICT Lt) {
+    HWY_ALIGN float scales[kQxMaxLanes];
+    QxQuants16Groups<1>(df, nmax, xt, wt, Lt, scales);
+    return hn::Load(df, scales);
 }
 
 // make_q3_quants(16, nmax, x, L, true) per lane: x^2-weighted fit from -nmax/max, then sweeps that move one value

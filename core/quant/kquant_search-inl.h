@@ -10,6 +10,7 @@
 #define GS_QUANT_KQUANT_SEARCH_INL_H_
 #endif
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -38,92 +39,209 @@ HWY_INLINE hn::Vec<DI> ClampLevel(DI di, hn::Vec<DI> l, int nmax) {
     return hn::Max(hn::Min(l, hn::Set(di, nmax)), hn::Zero(di));
 }
 
-// search_affine (make_qkx2_quants / make_qkx3_quants) for Lanes(df) sub-blocks at once. xt and wt are transposed:
-// xt[i * N + k] is value i of lane k's sub-block. Lane k's levels go to L + k * s.n (for k < lanes_used), its
-// scale and min to scale[k] and the_min[k] (all N lanes).
-template <class DF>
+// How many groups of Lanes(df) sub-blocks one search runs side by side. A candidate's sums are chains of kN
+// dependent adds; with 4 lanes (SIMD128, SSE4) one group's chains leave the CPU mostly waiting, two independent
+// groups overlap. Sizeless vectors (SVE, RVV) cannot be held in arrays: one group there.
+#if HWY_HAVE_SCALABLE
+constexpr int kSearchGroups = 1;
+#else
+constexpr int kSearchGroups = 2;
+#endif
+
+// How CandidateSums makes the levels clamp(nearest_int(v), 0, nmax), as floats.
+enum class Levels {
+    kBits,        // nearest_int's own bit trick, whatever it gives out of range (as the scalar code)
+    kRound,       // hn::Round and a float clamp: equal to nearest_int wherever |v| < 2^22 (both round to nearest,
+                  // ties to even); the caller checks that range
+    kRoundInRange,  // hn::Round alone: the caller also checked that every rounded v is in [0, nmax] already
+};
+
+template <Levels kHow, class DF>
+HWY_INLINE hn::Vec<DF> LevelsF(DF df, hn::Vec<DF> v, hn::Vec<DF> nmax_f, int nmax) {
+    if (kHow == Levels::kRoundInRange) return hn::Round(v);
+    if (kHow == Levels::kRound) return hn::Min(hn::Max(hn::Round(v), hn::Zero(df)), nmax_f);
+    return hn::ConvertTo(df, ClampLevel(hn::RebindToSigned<DF>(), NearestInt(df, v), nmax));
+}
+
+// One candidate's pass over the values of kG groups (group g's at xt/wt/laux + g * kN * N): levels of
+// iscale * (x - min) into laux, and the weighted sums of l, l^2 and x*l, element by element in the scalar order.
+template <int kN, Levels kHow, int kG, class DF>
+HWY_INLINE void CandidateSums(DF df, const float* HWY_RESTRICT xt, const float* HWY_RESTRICT wt,
+                              const hn::Vec<DF>* iscale, const hn::Vec<DF>* min, hn::Vec<DF> nmax_f, int nmax,
+                              float* HWY_RESTRICT laux, hn::Vec<DF>* sum_l, hn::Vec<DF>* sum_l2,
+                              hn::Vec<DF>* sum_xl) {
+    const size_t N = hn::Lanes(df);
+    // Local accumulators (out-parameters may alias laux, which would keep them in memory), written once at the end.
+    hn::Vec<DF> is[kG], mn[kG], sl[kG], sl2[kG], sxl[kG];
+    for (int g = 0; g < kG; ++g) {
+        is[g] = iscale[g];
+        mn[g] = min[g];
+        sl[g] = sl2[g] = sxl[g] = hn::Zero(df);
+    }
+    GS_UNROLL_VALUES
+    for (int i = 0; i < kN; ++i) {
+        for (int g = 0; g < kG; ++g) {
+            const size_t at = (g * kN + i) * N;
+            const auto x = hn::Load(df, xt + at), w = hn::Load(df, wt + at);
+            const auto l = LevelsF<kHow>(df, hn::Mul(is[g], hn::Sub(x, mn[g])), nmax_f, nmax);
+            hn::Store(l, df, laux + at);
+            const auto wl = hn::Mul(w, l);
+            sl[g] = hn::Add(sl[g], wl);
+            sl2[g] = hn::Add(sl2[g], hn::Mul(wl, l));
+            sxl[g] = hn::Add(sxl[g], hn::Mul(wl, x));
+        }
+    }
+    for (int g = 0; g < kG; ++g) {
+        sum_l[g] = sl[g];
+        sum_l2[g] = sl2[g];
+        sum_xl[g] = sxl[g];
+    }
+}
+
+// Weighted error of the levels in laux against scale * l + min: sum of w * |e| (kMad) or w * e^2, in order.
+template <int kN, bool kMad, int kG, class DF>
+HWY_INLINE void CandidateError(DF df, const float* HWY_RESTRICT xt, const float* HWY_RESTRICT wt,
+                               const float* HWY_RESTRICT laux, const hn::Vec<DF>* scale, const hn::Vec<DF>* min,
+                               hn::Vec<DF>* err) {
+    const size_t N = hn::Lanes(df);
+    hn::Vec<DF> sc[kG], mn[kG], e[kG];
+    for (int g = 0; g < kG; ++g) {
+        sc[g] = scale[g];
+        mn[g] = min[g];
+        e[g] = hn::Zero(df);
+    }
+    GS_UNROLL_VALUES
+    for (int i = 0; i < kN; ++i) {
+        for (int g = 0; g < kG; ++g) {
+            const size_t at = (g * kN + i) * N;
+            const auto x = hn::Load(df, xt + at), w = hn::Load(df, wt + at);
+            const auto diff = hn::Sub(hn::Add(hn::Mul(sc[g], hn::Load(df, laux + at)), mn[g]), x);
+            e[g] = hn::Add(e[g], hn::Mul(w, kMad ? hn::Abs(diff) : hn::Mul(diff, diff)));
+        }
+    }
+    for (int g = 0; g < kG; ++g) err[g] = e[g];
+}
+
+// search_affine (make_qkx2_quants / make_qkx3_quants) for kG groups of Lanes(df) sub-blocks of kN values. Group
+// g's values and weights are transposed at xt/wt + g * kN * N: xt[(g * kN + i) * N + k] is value i of the
+// sub-block in lane k. Sub-block j = g * N + k (for j < subs) gets its levels at L + j * kN, its scale and min at
+// scale_out[j] and the_min_out[j] (written for all kG * N lanes).
+template <int kN, bool kMad, int kG, class DF>
 HWY_NOINLINE void SearchAffineLanes(DF df, const AffineSearch& s, const float* HWY_RESTRICT xt,
-                                    const float* HWY_RESTRICT wt, size_t lanes_used, uint8_t* HWY_RESTRICT L,
+                                    const float* HWY_RESTRICT wt, size_t subs, uint8_t* HWY_RESTRICT L,
                                     float* HWY_RESTRICT scale_out, float* HWY_RESTRICT the_min_out) {
+    using V = hn::Vec<DF>;
     const hn::RebindToSigned<DF> di;
     const size_t N = hn::Lanes(df);
-    const int n = s.n;
     const auto zero = hn::Zero(df);
-    auto error = [&](hn::Vec<DF> diff) { return s.use_mad ? hn::Abs(diff) : hn::Mul(diff, diff); };
-    auto levels = [&](hn::Vec<DF> iscale, hn::Vec<DF> min, hn::Vec<DF> x) {
-        return ClampLevel(di, NearestInt(df, hn::Mul(iscale, hn::Sub(x, min))), s.nmax);
+    const auto nmax_f = hn::Set(df, static_cast<float>(s.nmax));
+    const auto highest = hn::Set(df, hwy::HighestValue<float>());
+
+    V min[kG], max[kG], data_min[kG], sum_w[kG], sum_x[kG];
+    hn::Mask<DF> flat[kG];
+    auto finite = hn::Eq(zero, zero);
+    for (int g = 0; g < kG; ++g) {
+        const float* xg = xt + g * kN * N;
+        const float* wg = wt + g * kN * N;
+        const auto x0 = hn::Load(df, xg);
+        min[g] = max[g] = x0;
+        sum_w[g] = hn::Load(df, wg);
+        sum_x[g] = hn::Mul(sum_w[g], x0);
+        finite = hn::And(finite, hn::Le(hn::Abs(x0), highest));  // false for inf and NaN
+        for (int i = 1; i < kN; ++i) {
+            const auto x = hn::Load(df, xg + i * N), w = hn::Load(df, wg + i * N);
+            min[g] = hn::IfThenElse(hn::Lt(x, min[g]), x, min[g]);
+            max[g] = hn::IfThenElse(hn::Gt(x, max[g]), x, max[g]);
+            sum_w[g] = hn::Add(sum_w[g], w);
+            sum_x[g] = hn::Add(sum_x[g], hn::Mul(w, x));
+            finite = hn::And(finite, hn::Le(hn::Abs(x), highest));
+        }
+        data_min[g] = min[g];
+        min[g] = hn::IfThenElse(hn::Gt(min[g], zero), zero, min[g]);
+        // Lanes whose scalar twin returns early (all values equal): levels 0, scale 0, min unchanged.
+        flat[g] = s.qkx3 ? hn::Le(max[g], min[g]) : hn::Eq(max[g], min[g]);
+    }
+
+    // hn::Round is exact for the levels of iscale * (x - min) when every x is finite and the extreme products stay
+    // below 2^22: every x lies in [data_min, max], and subtraction, multiplication and rounding are monotonic, so
+    // every product lies between the two ends' products (the very values the loop computes for those x) and
+    // every rounded level between theirs. If both ends round into [0, nmax], no level needs the clamp. Flat lanes'
+    // results are dropped, whatever their levels.
+    const bool all_finite = hn::AllTrue(df, finite);
+    const auto limit = hn::Set(df, 4194304.f);
+    HWY_ALIGN float laux[kG * kN * kMaxFloatLanes];
+    V sum_l[kG], sum_l2[kG], sum_xl[kG];
+    auto sums = [&](const V* iscale, const V* min) {
+        bool round_ok = all_finite, in_range = true;
+        for (int g = 0; g < kG && round_ok; ++g) {
+            const auto hi = hn::Mul(iscale[g], hn::Sub(max[g], min[g]));
+            const auto lo = hn::Mul(iscale[g], hn::Sub(data_min[g], min[g]));
+            round_ok = hn::AllTrue(df, hn::Or(flat[g], hn::And(hn::Lt(hn::Abs(hi), limit), hn::Lt(hn::Abs(lo), limit))));
+            const auto rhi = hn::Round(hi), rlo = hn::Round(lo);
+            const auto ends_in = hn::And(hn::And(hn::Ge(rhi, zero), hn::Le(rhi, nmax_f)),
+                                         hn::And(hn::Ge(rlo, zero), hn::Le(rlo, nmax_f)));
+            in_range = in_range && hn::AllTrue(df, hn::Or(flat[g], ends_in));
+        }
+        if (round_ok && in_range)
+            CandidateSums<kN, Levels::kRoundInRange, kG>(df, xt, wt, iscale, min, nmax_f, s.nmax, laux, sum_l, sum_l2,
+                                                         sum_xl);
+        else if (round_ok)
+            CandidateSums<kN, Levels::kRound, kG>(df, xt, wt, iscale, min, nmax_f, s.nmax, laux, sum_l, sum_l2, sum_xl);
+        else
+            CandidateSums<kN, Levels::kBits, kG>(df, xt, wt, iscale, min, nmax_f, s.nmax, laux, sum_l, sum_l2, sum_xl);
     };
 
-    const auto x0 = hn::Load(df, xt);
-    auto min = x0, max = x0;
-    auto sum_w = hn::Load(df, wt);
-    auto sum_x = hn::Mul(sum_w, x0);
-    for (int i = 1; i < n; ++i) {
-        const auto x = hn::Load(df, xt + i * N), w = hn::Load(df, wt + i * N);
-        min = hn::IfThenElse(hn::Lt(x, min), x, min);
-        max = hn::IfThenElse(hn::Gt(x, max), x, max);
-        sum_w = hn::Add(sum_w, w);
-        sum_x = hn::Add(sum_x, hn::Mul(w, x));
+    V scale[kG], best_mad[kG], best_iscale[kG], best_lmin[kG];
+    for (int g = 0; g < kG; ++g) {
+        best_iscale[g] = hn::Div(nmax_f, hn::Sub(max[g], min[g]));
+        scale[g] = hn::Div(hn::Set(df, 1.f), best_iscale[g]);
+        best_lmin[g] = min[g];
     }
-    min = hn::IfThenElse(hn::Gt(min, zero), zero, min);
-    // Lanes whose scalar twin returns early (all values equal): levels 0, scale 0, min unchanged.
-    const auto flat = s.qkx3 ? hn::Le(max, min) : hn::Eq(max, min);
-
-    auto iscale = hn::Div(hn::Set(df, static_cast<float>(s.nmax)), hn::Sub(max, min));
-    auto scale = hn::Div(hn::Set(df, 1.f), iscale);
-    auto best_mad = zero;
-    for (int i = 0; i < n; ++i) {
-        const auto x = hn::Load(df, xt + i * N), w = hn::Load(df, wt + i * N);
-        const auto l = hn::ConvertTo(df, levels(iscale, min, x));
-        best_mad = hn::Add(best_mad, hn::Mul(w, error(hn::Sub(hn::Add(hn::Mul(scale, l), min), x))));
-    }
+    sums(best_iscale, min);  // only the levels are used here
+    CandidateError<kN, kMad, kG>(df, xt, wt, laux, scale, min, best_mad);
     // The winning levels are a function of the inverse scale and min they were made with: keep those, not levels.
-    auto best_iscale = iscale, best_lmin = min;
 
-    HWY_ALIGN float laux[kMaxSubBlockValues * kMaxFloatLanes];
+    V it[kG], this_scale[kG], this_min[kG], mad[kG];
+    hn::Mask<DF> try_it[kG];
     for (int is = 0; s.nstep >= 1 && is <= s.nstep; ++is) {
-        const float num = s.rmin + s.rdelta * is + s.nmax;  // the scalar expression, evaluated once for all lanes
-        const auto it = hn::Div(hn::Set(df, num), hn::Sub(max, min));
-        auto sum_l = zero, sum_l2 = zero, sum_xl = zero;
-        for (int i = 0; i < n; ++i) {
-            const auto x = hn::Load(df, xt + i * N), w = hn::Load(df, wt + i * N);
-            const auto l = hn::ConvertTo(df, levels(it, min, x));
-            hn::Store(l, df, laux + i * N);
-            const auto wl = hn::Mul(w, l);
-            sum_l = hn::Add(sum_l, wl);
-            sum_l2 = hn::Add(sum_l2, hn::Mul(wl, l));
-            sum_xl = hn::Add(sum_xl, hn::Mul(wl, x));
+        const auto num = hn::Set(df, s.rmin + s.rdelta * is + s.nmax);  // the scalar expression, once for all lanes
+        for (int g = 0; g < kG; ++g) it[g] = hn::Div(num, hn::Sub(max[g], min[g]));
+        sums(it, min);
+        bool any = false;
+        for (int g = 0; g < kG; ++g) {
+            const auto D = hn::Sub(hn::Mul(sum_w[g], sum_l2[g]), hn::Mul(sum_l[g], sum_l[g]));
+            try_it[g] = hn::AndNot(flat[g], hn::Gt(D, zero));
+            any = any || !hn::AllFalse(df, try_it[g]);
+            this_scale[g] = hn::Div(hn::Sub(hn::Mul(sum_w[g], sum_xl[g]), hn::Mul(sum_x[g], sum_l[g])), D);
+            this_min[g] = hn::Div(hn::Sub(hn::Mul(sum_l2[g], sum_x[g]), hn::Mul(sum_l[g], sum_xl[g])), D);
+            const auto min_pos = hn::Gt(this_min[g], zero);
+            this_min[g] = hn::IfThenElse(min_pos, zero, this_min[g]);
+            this_scale[g] = hn::IfThenElse(min_pos, hn::Div(sum_xl[g], sum_l2[g]), this_scale[g]);
         }
-        const auto D = hn::Sub(hn::Mul(sum_w, sum_l2), hn::Mul(sum_l, sum_l));
-        const auto try_it = hn::AndNot(flat, hn::Gt(D, zero));
-        if (hn::AllFalse(df, try_it)) continue;
-        auto this_scale = hn::Div(hn::Sub(hn::Mul(sum_w, sum_xl), hn::Mul(sum_x, sum_l)), D);
-        auto this_min = hn::Div(hn::Sub(hn::Mul(sum_l2, sum_x), hn::Mul(sum_l, sum_xl)), D);
-        const auto min_pos = hn::Gt(this_min, zero);
-        this_min = hn::IfThenElse(min_pos, zero, this_min);
-        this_scale = hn::IfThenElse(min_pos, hn::Div(sum_xl, sum_l2), this_scale);
-        auto mad = zero;
-        for (int i = 0; i < n; ++i) {
-            const auto x = hn::Load(df, xt + i * N), w = hn::Load(df, wt + i * N);
-            const auto l = hn::Load(df, laux + i * N);
-            mad = hn::Add(mad, hn::Mul(w, error(hn::Sub(hn::Add(hn::Mul(this_scale, l), this_min), x))));
+        if (!any) continue;
+        CandidateError<kN, kMad, kG>(df, xt, wt, laux, this_scale, this_min, mad);
+        for (int g = 0; g < kG; ++g) {
+            const auto better = hn::And(try_it[g], hn::Lt(mad[g], best_mad[g]));
+            best_mad[g] = hn::IfThenElse(better, mad[g], best_mad[g]);
+            best_iscale[g] = hn::IfThenElse(better, it[g], best_iscale[g]);
+            best_lmin[g] = hn::IfThenElse(better, min[g], best_lmin[g]);
+            scale[g] = hn::IfThenElse(better, this_scale[g], scale[g]);
+            min[g] = hn::IfThenElse(better, this_min[g], min[g]);
         }
-        const auto better = hn::And(try_it, hn::Lt(mad, best_mad));
-        best_mad = hn::IfThenElse(better, mad, best_mad);
-        best_iscale = hn::IfThenElse(better, it, best_iscale);
-        best_lmin = hn::IfThenElse(better, min, best_lmin);
-        scale = hn::IfThenElse(better, this_scale, scale);
-        min = hn::IfThenElse(better, this_min, min);
     }
 
-    hn::StoreU(hn::IfThenZeroElse(flat, scale), df, scale_out);
-    hn::StoreU(hn::Neg(min), df, the_min_out);
-    const auto flat_i = hn::RebindMask(di, flat);
     HWY_ALIGN int32_t lt[kMaxFloatLanes];
-    for (int i = 0; i < n; ++i) {
-        const auto l = levels(best_iscale, best_lmin, hn::Load(df, xt + i * N));
-        hn::Store(hn::IfThenZeroElse(flat_i, l), di, lt);
-        for (size_t k = 0; k < lanes_used; ++k) L[k * n + i] = static_cast<uint8_t>(lt[k]);
+    for (int g = 0; g < kG; ++g) {
+        hn::StoreU(hn::IfThenZeroElse(flat[g], scale[g]), df, scale_out + g * N);
+        hn::StoreU(hn::Neg(min[g]), df, the_min_out + g * N);
+        const size_t lanes = subs > g * N ? std::min(N, subs - g * N) : 0;
+        const auto flat_i = hn::RebindMask(di, flat[g]);
+        for (int i = 0; i < kN; ++i) {
+            const auto x = hn::Load(df, xt + (g * kN + i) * N);
+            const auto l = ClampLevel(di, NearestInt(df, hn::Mul(best_iscale[g], hn::Sub(x, best_lmin[g]))), s.nmax);
+            hn::Store(hn::IfThenZeroElse(flat_i, l), di, lt);
+            for (size_t k = 0; k < lanes; ++k) L[(g * N + k) * kN + i] = static_cast<uint8_t>(lt[k]);
+        }
     }
 }
 
@@ -134,48 +252,75 @@ enum class WeightRule {
     kImatrix,     // qw * sqrt(sigma2 + x^2), with the sum per sub-block  (the imatrix paths)
 };
 
-// Searches `count` consecutive sub-blocks of s.n values (sub-block b at x + b * s.n), Lanes(df) at a time.
-// kImatrix: qw[b] points to sub-block b's importance weights and sigma2[b] is its super-block's sigma2; sw[b]
-// receives its weight sum. scales, mins and sw need room for count rounded up to a multiple of Lanes(df).
+// Runs the search on `subs` sub-blocks (at most kG * N) already transposed into groups, with the settings' size
+// and error kind as template arguments (Q4_K/Q5_K: 32 values, squared errors; Q2_K: 16, absolute or squared).
+template <int kG, class DF>
+HWY_INLINE void SearchGroups(DF df, const AffineSearch& s, const float* xt, const float* wt, size_t subs, uint8_t* L,
+                             float* scales, float* mins) {
+    if (s.n == 32 && !s.use_mad) SearchAffineLanes<32, false, kG>(df, s, xt, wt, subs, L, scales, mins);
+    else if (s.n == 16 && s.use_mad) SearchAffineLanes<16, true, kG>(df, s, xt, wt, subs, L, scales, mins);
+    else if (s.n == 16) SearchAffineLanes<16, false, kG>(df, s, xt, wt, subs, L, scales, mins);
+    else HWY_ABORT("SearchSubBlocks: no search for %d values (use_mad %d)", s.n, int(s.use_mad));
+}
+
+// Searches `count` consecutive sub-blocks of s.n values (sub-block b at x + b * s.n), kSearchGroups * Lanes(df)
+// at a time. kImatrix: qw[b] points to sub-block b's importance weights and sigma2[b] is its super-block's sigma2;
+// sw[b] receives its weight sum. scales, mins and sw need room for count rounded up to a multiple of Lanes(df).
 template <class DF>
 HWY_NOINLINE void SearchSubBlocks(DF df, const AffineSearch& s, WeightRule rule, const float* HWY_RESTRICT x,
                                   size_t count, const float* const* qw, const float* sigma2, float* scales,
                                   float* mins, float* sw, uint8_t* L) {
     const size_t N = hn::Lanes(df);
     const int n = s.n;
-    HWY_ALIGN float xt[kMaxSubBlockValues * kMaxFloatLanes];
-    HWY_ALIGN float wt[kMaxSubBlockValues * kMaxFloatLanes];
+    HWY_ALIGN float xt[kSearchGroups * kMaxSubBlockValues * kMaxFloatLanes];
+    HWY_ALIGN float wt[kSearchGroups * kMaxSubBlockValues * kMaxFloatLanes];
     HWY_ALIGN float lane_sigma2[kMaxFloatLanes];
-    for (size_t g = 0; g < count; g += N) {
-        const size_t used = count - g < N ? count - g : N;
-        // Transpose; unused lanes get zeros (an all-equal sub-block, whose results are dropped).
-        for (int i = 0; i < n; ++i)
-            for (size_t k = 0; k < N; ++k) xt[i * N + k] = k < used ? x[(g + k) * n + i] : 0.f;
-        if (rule == WeightRule::kImatrix) {
+    for (size_t first = 0; first < count; first += kSearchGroups * N) {
+        const size_t subs = std::min(count - first, kSearchGroups * N);
+        const size_t groups = (subs + N - 1) / N;
+        for (size_t grp = 0; grp < groups; ++grp) {
+            const size_t g = first + grp * N;
+            const size_t used = std::min(count - g, N);
+            float* xg = xt + grp * n * N;
+            float* wg = wt + grp * n * N;
+            // Transpose; unused lanes get zeros (an all-equal sub-block, whose results are dropped).
             for (int i = 0; i < n; ++i)
-                for (size_t k = 0; k < N; ++k) wt[i * N + k] = k < used ? qw[g + k][i] : 0.f;
-            for (size_t k = 0; k < N; ++k) lane_sigma2[k] = k < used ? sigma2[g + k] : 0.f;
-            const auto vs2 = hn::Load(df, lane_sigma2);
-            auto sum = hn::Zero(df);
-            for (int i = 0; i < n; ++i) {
-                const auto xi = hn::Load(df, xt + i * N);
-                const auto w = hn::Mul(hn::Load(df, wt + i * N), hn::Sqrt(hn::Add(vs2, hn::Mul(xi, xi))));
-                hn::Store(w, df, wt + i * N);
-                sum = hn::Add(sum, w);
+                for (size_t k = 0; k < N; ++k) xg[i * N + k] = k < used ? x[(g + k) * n + i] : 0.f;
+            if (rule == WeightRule::kImatrix) {
+                for (int i = 0; i < n; ++i)
+                    for (size_t k = 0; k < N; ++k) wg[i * N + k] = k < used ? qw[g + k][i] : 0.f;
+                for (size_t k = 0; k < N; ++k) lane_sigma2[k] = k < used ? sigma2[g + k] : 0.f;
+                const auto vs2 = hn::Load(df, lane_sigma2);
+                auto sum = hn::Zero(df);
+                for (int i = 0; i < n; ++i) {
+                    const auto xi = hn::Load(df, xg + i * N);
+                    const auto w = hn::Mul(hn::Load(df, wg + i * N), hn::Sqrt(hn::Add(vs2, hn::Mul(xi, xi))));
+                    hn::Store(w, df, wg + i * N);
+                    sum = hn::Add(sum, w);
+                }
+                hn::StoreU(sum, df, sw + g);
+            } else if (rule == WeightRule::kRmsPlusAbs) {
+                auto sum_x2 = hn::Zero(df);
+                for (int i = 0; i < n; ++i) {
+                    const auto xi = hn::Load(df, xg + i * N);
+                    sum_x2 = hn::Add(sum_x2, hn::Mul(xi, xi));
+                }
+                const auto av_x = hn::Sqrt(hn::Div(sum_x2, hn::Set(df, static_cast<float>(n))));
+                for (int i = 0; i < n; ++i)
+                    hn::Store(hn::Add(av_x, hn::Abs(hn::Load(df, xg + i * N))), df, wg + i * N);
+            } else {
+                for (int i = 0; i < n; ++i) hn::Store(hn::Abs(hn::Load(df, xg + i * N)), df, wg + i * N);
             }
-            hn::StoreU(sum, df, sw + g);
-        } else if (rule == WeightRule::kRmsPlusAbs) {
-            auto sum_x2 = hn::Zero(df);
-            for (int i = 0; i < n; ++i) {
-                const auto xi = hn::Load(df, xt + i * N);
-                sum_x2 = hn::Add(sum_x2, hn::Mul(xi, xi));
-            }
-            const auto av_x = hn::Sqrt(hn::Div(sum_x2, hn::Set(df, static_cast<float>(n))));
-            for (int i = 0; i < n; ++i) hn::Store(hn::Add(av_x, hn::Abs(hn::Load(df, xt + i * N))), df, wt + i * N);
-        } else {
-            for (int i = 0; i < n; ++i) hn::Store(hn::Abs(hn::Load(df, xt + i * N)), df, wt + i * N);
         }
-        SearchAffineLanes(df, s, xt, wt, used, L + g * n, scales + g, mins + g);
+        if (groups == kSearchGroups) {
+            SearchGroups<kSearchGroups>(df, s, xt, wt, subs, L + first * n, scales + first, mins + first);
+        } else {
+            for (size_t grp = 0; grp < groups; ++grp) {  // a short last call: one group at a time
+                const size_t g = first + grp * N;
+                SearchGroups<1>(df, s, xt + grp * n * N, wt + grp * n * N, std::min(count - g, N), L + g * n,
+                                scales + g, mins + g);
+            }
+        }
     }
 }
 

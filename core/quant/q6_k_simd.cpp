@@ -19,8 +19,9 @@ void QuantizeQ6K(const float* src, void* dst, int64_t nrows, int64_t n_per_row, 
     const hn::ScalableTag<float> df;
     const size_t N = hn::Lanes(df);
     const int64_t nb = n_per_row / 256;
-    HWY_ALIGN float xt[16 * kQxMaxLanes], wt[16 * kQxMaxLanes], scale_lanes[kQxMaxLanes];
-    HWY_ALIGN int32_t Lt[16 * kQxMaxLanes];
+    constexpr size_t kGroupFloats = 16 * kQxMaxLanes;
+    HWY_ALIGN float xt[kQxGroups * kGroupFloats], wt[kQxGroups * kGroupFloats], scale_lanes[kQxGroups * kQxMaxLanes];
+    HWY_ALIGN int32_t Lt[kQxGroups * kGroupFloats];
     uint8_t* y = static_cast<uint8_t*>(dst);
     for (int64_t row = 0; row < nrows; ++row) {
         for (int64_t b = 0; b < nb; ++b, y += q6k::kBlockBytes) {
@@ -28,21 +29,32 @@ void QuantizeQ6K(const float* src, void* dst, int64_t nrows, int64_t n_per_row, 
             const float* qw = imatrix ? imatrix + b * 256 : nullptr;
             int8_t L[256];
             float scales[16];
-            for (size_t first = 0; first < 16; first += N) {
-                const size_t count = std::min<size_t>(N, 16 - first);
-                Transpose16(x + 16 * first, count, N, xt);
-                if (qw) {
-                    Transpose16(qw + 16 * first, count, N, wt);
-                } else {
-                    // ggml's rmse_type 1 weight, x*x, computed once instead of on every pass: same values.
-                    for (size_t i = 0; i < 16 * N; i += N) {
-                        const auto v = hn::Load(df, xt + i);
-                        hn::Store(hn::Mul(v, v), df, wt + i);
+            // Up to kQxGroups groups of N sub-blocks per search call (4 lanes: two calls of 8 sub-blocks).
+            for (size_t first = 0; first < 16; first += kQxGroups * N) {
+                const size_t subs = std::min<size_t>(kQxGroups * N, 16 - first);
+                const size_t groups = (subs + N - 1) / N;
+                for (size_t g = 0; g < groups; ++g) {
+                    const size_t sub0 = first + g * N, count = std::min<size_t>(N, 16 - sub0);
+                    float* xg = xt + g * 16 * N;
+                    float* wg = wt + g * 16 * N;
+                    Transpose16(x + 16 * sub0, count, N, xg);
+                    if (qw) {
+                        Transpose16(qw + 16 * sub0, count, N, wg);
+                    } else {
+                        // ggml's rmse_type 1 weight, x*x, computed once instead of on every pass: same values.
+                        for (size_t i = 0; i < 16 * N; i += N) {
+                            const auto v = hn::Load(df, xg + i);
+                            hn::Store(hn::Mul(v, v), df, wg + i);
+                        }
                     }
                 }
-                hn::Store(QxQuants16(df, 32, xt, wt, Lt), df, scale_lanes);
-                for (size_t k = 0; k < count; ++k) scales[first + k] = scale_lanes[k];
-                UntransposeCodes(Lt, count, N, L + 16 * first);
+                if (groups == kQxGroups) QxQuants16Groups<kQxGroups>(df, 32, xt, wt, Lt, scale_lanes);
+                else QxQuants16Groups<1>(df, 32, xt, wt, Lt, scale_lanes);
+                for (size_t g = 0; g < groups; ++g) {
+                    const size_t sub0 = first + g * N, count = std::min<size_t>(N, 16 - sub0);
+                    for (size_t k = 0; k < count; ++k) scales[sub0 + k] = scale_lanes[g * N + k];
+                    UntransposeCodes(Lt + g * 16 * N, count, N, L + 16 * sub0);
+                }
             }
             if (!q6k::write_scales(scales, y)) continue;
             for (int j = 0; j < 16; ++j) {
