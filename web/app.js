@@ -1,6 +1,7 @@
 // The page: collects the dropped/chosen folder's files, talks to the worker, renders the plan and progress.
 // Automation contract (docs/web.md): #folder, #imatrix, #use-imatrix, #type, #convert, #save, #error,
-// body[data-state] = idle -> planned -> converting -> done | error.
+// body[data-state] = idle -> planned -> converting -> done | error. URL parameter ?workers=N: converting workers
+// (default: min(navigator.hardwareConcurrency, 4); 1 converts in the coordinating worker alone).
 import { filesFromInput, filesFromDrop, findImatrix } from './folder.js';
 import { formatBytes, formatDuration, imatrixText, renderModel, renderPlan, typeLabel } from './render.js';
 
@@ -13,6 +14,11 @@ let types = [];       // [{name, profile, file_bytes, bpw, executable, why, need
 let imatrixChoice = null;  // {name, index} (a file of the folder) or {name, file} (picked); null: none offered
 let imatrixOn = false;     // whether the choice is loaded and used
 let saveUrl = null;   // object URL of the finished GGUF (a disk-backed OPFS File)
+const WORKERS = (() => {
+  const asked = parseInt(new URLSearchParams(location.search).get('workers'), 10);
+  if (asked >= 1) return Math.min(asked, 16);
+  return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4));
+})();
 
 function startWorker() {
   worker = new Worker('worker.js');
@@ -148,7 +154,7 @@ async function convert() {
       `${rate.toFixed(1)} MB/s, ETA ${formatDuration(eta)}`;
   };
   try {
-    const { done } = await request('convert', { type: $('type').value });
+    const { done } = await request('convert', { type: $('type').value, workers: WORKERS });
     const root = await navigator.storage.getDirectory();
     const file = await (await (await root.getDirectoryHandle(done.dir)).getFileHandle(done.name)).getFile();
     saveUrl = URL.createObjectURL(file);  // backed by the OPFS file on disk, not by memory
@@ -159,7 +165,8 @@ async function convert() {
     $('saveas').onclick = () => saveAs(file, done.name);
     $('progress').value = 1;
     $('progress-text').textContent = `done: read ${formatBytes(done.bytesIn)}, wrote ${formatBytes(done.bytes)} in ` +
-      `${formatDuration(done.seconds)} (${(done.bytesIn / 1e6 / Math.max(done.seconds, 1e-3)).toFixed(1)} MB/s)`;
+      `${formatDuration(done.seconds)} (${(done.bytesIn / 1e6 / Math.max(done.seconds, 1e-3)).toFixed(1)} MB/s, ` +
+      `${done.workers > 1 ? `${done.workers} workers` : '1 worker'})`;
     $('result').hidden = false;
     setState('done');
   } catch (e) {

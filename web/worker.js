@@ -1,6 +1,9 @@
 // The dedicated worker: owns the wasm module, reads the dropped File objects in slices, writes the GGUF into the
 // origin-private file system. Everything here is synchronous from the module's point of view (FileReaderSync,
 // a sync access handle), which is why it runs in a worker and not on the page's thread.
+// With workers > 1 it coordinates a parallel conversion instead: it writes the header, and sub-workers
+// (web/converter.js, each with its own module) convert the tensors it hands out and send their bytes back to be
+// written at their offsets.
 'use strict';
 importScripts('ggufsmith.js');
 
@@ -10,6 +13,7 @@ const PROGRESS_EVERY_MS = 100;
 // File objects by the handle gsRead is called with: the model folder's files in the order openFolder listed them,
 // then (at nModel) an importance-matrix file picked apart from the folder.
 let files = [], nModel = 0;
+let folderSpec = null, imatrixSource = null;  // what sub-workers open: the same folder and importance matrix
 const modulePromise = createGgufsmith({
   // Fill `view` (a window on the wasm heap) from one File.slice(); never the whole file.
   gsRead(index, offset, view) {
@@ -42,6 +46,7 @@ function planTypes(m) {
 // source: null (none), {name, index} (a file of the open folder) or {name, file} (picked on its own). A file that is
 // not a valid importance matrix leaves none loaded and comes back as imatrixError, with the types planned without.
 function useImatrix(m, source) {
+  imatrixSource = null;
   if (!source) {
     call(m.clearImatrix);
     return { imatrix: null };
@@ -52,7 +57,9 @@ function useImatrix(m, source) {
     handle = files.push(source.file) - 1;
   }
   const r = JSON.parse(m.loadImatrix(JSON.stringify({ name: source.name, size: files[handle].size, handle })));
-  return r.error ? { imatrix: null, imatrixError: r.error } : { imatrix: r };
+  if (r.error) return { imatrix: null, imatrixError: r.error };
+  imatrixSource = source.file ? { name: source.name, file: source.file } : { name: source.name, index: handle };
+  return { imatrix: r };
 }
 
 // Loads the source and plans every type with it. An imatrix that does not fit the model makes the quantized types'
@@ -63,6 +70,7 @@ function planWithImatrix(m, source) {
   const misfit = im.imatrix && types.find((t) => t.why && t.why.startsWith(`${source.name}: `));
   if (!misfit) return { ...im, types };
   call(m.clearImatrix);
+  imatrixSource = null;
   return { imatrix: null, imatrixError: misfit.why, types: planTypes(m) };
 }
 
@@ -70,6 +78,7 @@ async function open({ name, names, fileList, imatrix }) {
   const m = await modulePromise;
   files = fileList.slice();
   nModel = files.length;
+  folderSpec = { name, names, fileList };
   call(m.clearImatrix);
   call(m.openFolder, JSON.stringify({ name, files: names.map((n, i) => ({ name: n, size: fileList[i].size })) }));
   return planWithImatrix(m, imatrix);
@@ -91,8 +100,9 @@ async function outputDir() {
   return root.getDirectoryHandle(OUT_DIR, { create: true });
 }
 
-async function convert({ type }, id) {
+async function convert({ type, workers }, id) {
   const m = await modulePromise;
+  if (workers > 1) return convertParallel(m, type, workers, id);
   const outName = call(m.plan, type).output_name;
   const dir = await outputDir();
   for await (const key of dir.keys()) await dir.removeEntry(key);  // the previous conversion's output
@@ -129,6 +139,114 @@ async function convert({ type }, id) {
   }
   access.close();
   return { done: { dir: OUT_DIR, name: outName, bytes: pos, bytesIn, seconds: (performance.now() - t0) / 1000 } };
+}
+
+// Tensors go to whichever sub-worker asks next, largest first, so that a big tensor does not end the conversion
+// alone. Each piece a sub-worker posts is written at its offset and acknowledged: the acknowledgement is its credit
+// to convert more, so at most a few pieces per sub-worker wait here. Any error ends every sub-worker and removes
+// the output, as a failed single-worker conversion does.
+async function convertParallel(m, type, nWorkers, id) {
+  const layout = call(m.layout, type);
+  const outName = layout.output_name;
+  const dir = await outputDir();
+  for await (const key of dir.keys()) await dir.removeEntry(key);
+  const handle = await dir.getFileHandle(outName, { create: true });
+  if (!handle.createSyncAccessHandle)
+    throw new Error('this browser cannot write files synchronously from a worker (FileSystemFileHandle.' +
+                    'createSyncAccessHandle); use a current Chrome, Edge, Firefox or Safari');
+  const access = await handle.createSyncAccessHandle();
+  const subs = [];
+  const t0 = performance.now();
+  let written = 0, last = 0;
+  const write = (view, at) => {
+    const n = access.write(view, { at });
+    if (n !== view.length) throw new Error(`${outName}: write failed: short write (${n} of ${view.length} bytes): ` +
+                                           'disk full or storage quota reached?');
+    written += n;
+  };
+  try {
+    let hpos = 0;
+    m.gsWrite = (view) => {
+      write(view, hpos);
+      hpos += view.length;
+      return '';
+    };
+    call(m.writeHeader);
+    access.truncate(layout.file_bytes);  // zeros: the alignment padding nothing else writes
+    const order = layout.tensors.map((t, i) => i).sort((a, b) => layout.tensors[b].bytes - layout.tensors[a].bytes);
+    const nTensors = layout.tensors.length, bytesTotal = layout.source_bytes;
+    let next = 0, done = 0, lastName = '';
+    const bytesIn = new Array(nWorkers).fill(0);
+    const progress = (force) => {
+      const now = performance.now();
+      if (!force && now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      const read = bytesIn.reduce((a, b) => a + b, 0);
+      postMessage({ id, progress: { tensor: Math.min(done, nTensors - 1), nTensors, bytesIn: read, bytesTotal,
+                                    name: lastName, bytesOut: written, workers: nWorkers } });
+    };
+    await new Promise((resolve, reject) => {
+      if (nTensors === 0) return resolve();
+      let failed = false;
+      const fail = (e) => { if (!failed) { failed = true; reject(e); } };
+      const handOut = (w) => {
+        if (next < nTensors) {
+          const i = order[next++];
+          lastName = layout.tensors[i].name;
+          w.postMessage({ tensor: i });
+        } else if (done === nTensors) {
+          resolve();
+        }
+      };
+      for (let k = 0; k < nWorkers; ++k) {
+        const w = new Worker('converter.js');
+        subs.push(w);
+        w.onmessage = (ev) => {
+          if (failed) return;
+          const msg = ev.data;
+          try {
+            if (msg.error) throw new Error(msg.error);
+            if (msg.piece) {
+              write(new Uint8Array(msg.piece.buf), msg.piece.at);
+              w.postMessage({ written: 1 });
+              progress(false);
+            } else if (msg.progress) {
+              bytesIn[k] = msg.progress.bytesIn;
+              progress(false);
+            } else if (msg.ready) {
+              handOut(w);
+            } else if (msg.tensorDone !== undefined) {
+              bytesIn[k] = msg.bytesIn;
+              ++done;
+              progress(done === nTensors);
+              handOut(w);
+            }
+          } catch (e) {
+            fail(e);
+          }
+        };
+        w.onerror = (ev) => {
+          ev.preventDefault();
+          fail(new Error(`converting worker failed: ${ev.message || 'unknown error'}`));
+        };
+        w.postMessage({ start: { ...folderSpec, imatrix: imatrixSource, type,
+                                 expect: { file_bytes: layout.file_bytes, header_bytes: layout.header_bytes } } });
+      }
+    });
+    access.flush();
+  } catch (e) {
+    for (const w of subs) w.terminate();
+    access.close();
+    await dir.removeEntry(outName).catch(() => {});
+    throw e;
+  } finally {
+    m.gsWrite = () => 'no output is open';
+  }
+  for (const w of subs) w.terminate();
+  access.close();
+  const bytesIn = layout.source_bytes;
+  return { done: { dir: OUT_DIR, name: outName, bytes: layout.file_bytes, bytesIn, workers: nWorkers,
+                   seconds: (performance.now() - t0) / 1000 } };
 }
 
 const handlers = { open, imatrix, plan, convert };

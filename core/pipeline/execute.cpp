@@ -43,7 +43,16 @@ struct RowJob {
                            static_cast<size_t>(row_len), imatrix, rows_per_mat, n_mat);
     }
 };
-// Converts tensors one at a time into a GGUF writer. Holds what persists between tensors: the open source files, the
+}  // namespace
+
+// Tensor data on its way into a GGUF writer, which checks every tensor's byte count.
+struct GgufDataSink final : Sink {
+    GgufStreamWriter& w;
+    explicit GgufDataSink(GgufStreamWriter& w) : w(w) {}
+    void write(const void* data, size_t n) override { w.write(data, n); }
+};
+
+// Converts tensors one at a time into a sink. Holds what persists between tensors: the open source files, the
 // two chunk buffers, the worker pool.
 class TensorWriter {
 public:
@@ -64,7 +73,9 @@ public:
         if (threads > 1) pool = std::make_unique<WorkerPool>(threads);
     }
 
-    void write(const TensorPlan& tp, size_t ti, size_t part, GgufStreamWriter& w, size_t local) {
+    // Rows [first_row, ...) of tensor ti, at most max_chunks source chunks of them (0: all); returns the next row.
+    uint64_t write(const TensorPlan& tp, size_t ti, size_t part, Sink& w, uint64_t first_row = 0,
+                   size_t max_chunks = 0) {
         const GgufTensorInfo& info = tp.out;
         pi.tensor = ti;
         pi.part = part;
@@ -75,7 +86,7 @@ public:
         const std::string src_name = tp.source.values ? std::string() : cat.tensors[tp.source.slices[0].src].st.name;
         const std::string src_file =
             tp.source.values ? std::string() : cat.files[cat.tensors[tp.source.slices[0].src].file].name;
-        w.begin_tensor(local);
+        uint64_t next = nrows;
         try {
             job.type = info.type;
             job.add = tp.source.add;
@@ -93,6 +104,7 @@ public:
                 progress();
             };
             if (tp.source.values) {
+                if (first_row != 0) throw Error("", info.name, "a computed tensor is converted whole");
                 Chunk& c = chunks[0];
                 c.out.resize(static_cast<size_t>(nrows * job.out_row_bytes));
                 encode_tensor_rows(info.type, tp.source.values->data(), c.out.data(), 0, static_cast<size_t>(nrows),
@@ -109,7 +121,15 @@ public:
                 per_chunk = std::max<uint64_t>(group, per_chunk / group * group);
                 const bool passthrough = is_passthrough(rr.dtype(), info.type) && tp.source.add == 0.f && !rr.scaled();
                 Chunk* pending = nullptr;  // converting on the pool
-                for (uint64_t row = 0; row < nrows; row += per_chunk) {
+                if (first_row % per_chunk != 0 || first_row > nrows)
+                    throw Error("", info.name, "conversion resumed at row " + std::to_string(first_row) +
+                                                   ", not at a chunk boundary");
+                size_t n_chunks = 0;
+                for (uint64_t row = first_row; row < nrows; row += per_chunk) {
+                    if (max_chunks && n_chunks++ == max_chunks) {
+                        next = row;
+                        break;
+                    }
                     Chunk& c = pending == &chunks[0] ? chunks[1] : chunks[0];
                     c.row = row;
                     c.n = std::min(per_chunk, nrows - row);
@@ -151,7 +171,7 @@ public:
             if (!e.file.empty() || !e.tensor.empty()) throw;
             throw Error(src_file, src_name.empty() ? info.name : src_name, e.detail);
         }
-        w.end_tensor();
+        return next;
     }
 
 private:
@@ -172,7 +192,6 @@ private:
         if (opt.progress) opt.progress(pi);
     }
 };
-}  // namespace
 
 void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std::string& out_name,
                   const ExecuteOptions& opt) {
@@ -195,10 +214,70 @@ void execute_plan(const Plan& plan, const ModelInput& in, const std::vector<Outp
         // A part is created only when the previous one is complete; its header goes first.
         const OutputPart& op = parts[part];
         GgufStreamWriter w(open_part(part), op.name, op.kv, op.tensors);
-        for (size_t local = 0; local < op.tensors.size(); ++local)
-            tw.write(plan.tensors[op.first + local], op.first + local, part, w, local);
+        GgufDataSink data(w);
+        for (size_t local = 0; local < op.tensors.size(); ++local) {
+            w.begin_tensor(local);
+            tw.write(plan.tensors[op.first + local], op.first + local, part, data);
+            w.end_tensor();
+        }
         w.finish();
     }
+}
+
+OutputLayout output_layout(const Plan& plan, const std::string& out_name) {
+    const std::vector<OutputPart> parts = plan_output_parts(plan, SplitOptions{}, out_name);
+    OutputLayout l;
+    std::vector<GgufTensorInfo> tensors = parts.at(0).tensors;
+    l.header = encode_gguf_header(parts[0].kv, tensors);  // assigns the offsets, relative to the data
+    for (const auto& t : tensors) {
+        l.offsets.push_back(l.header.size() + t.offset);
+        l.bytes.push_back(t.nbytes());
+    }
+    l.file_bytes = parts[0].file_bytes;
+    return l;
+}
+
+namespace {
+// Checks that a tensor gets exactly its bytes (as GgufStreamWriter does) and names the output in sink failures.
+struct CheckedSink final : Sink {
+    Sink& out;
+    const std::string& out_name;
+    const GgufTensorInfo& t;
+    uint64_t at;  // bytes of the tensor before this call
+    CheckedSink(Sink& out, const std::string& out_name, const GgufTensorInfo& t, uint64_t at)
+        : out(out), out_name(out_name), t(t), at(at) {}
+    void write(const void* data, size_t n) override {
+        if (at + n > t.nbytes())
+            throw Error(out_name, t.name, "more data than the tensor's " + std::to_string(t.nbytes()) + " bytes");
+        try {
+            out.write(data, n);
+        } catch (const Error& e) {
+            if (!e.file.empty()) throw;
+            throw Error(out_name, e.tensor, e.detail);
+        }
+        at += n;
+    }
+};
+}  // namespace
+
+TensorConverter::TensorConverter(const Plan& plan, const ModelInput& in, const std::string& out_name,
+                                 const ExecuteOptions& opt)
+    : plan_(plan), out_name_(out_name), opt_(opt), writer_(std::make_unique<TensorWriter>(plan, in, opt_, 1)) {}
+
+TensorConverter::~TensorConverter() = default;
+
+uint64_t TensorConverter::rows(size_t index) const { return plan_.tensors.at(index).out.nrows(); }
+
+uint64_t TensorConverter::convert(size_t index, Sink& out, uint64_t first_row, size_t max_chunks) {
+    const GgufTensorInfo& t = plan_.tensors.at(index).out;
+    const uint64_t nrows = t.nrows();
+    const uint64_t row_bytes_out = nrows ? t.nbytes() / nrows : 0;
+    CheckedSink checked(out, out_name_, t, first_row * row_bytes_out);
+    const uint64_t next = writer_->write(plan_.tensors[index], index, 0, checked, first_row, max_chunks);
+    if (next == nrows && checked.at != t.nbytes())
+        throw Error(out_name_, t.name, "got " + std::to_string(checked.at) + " of " + std::to_string(t.nbytes()) +
+                                           " bytes");
+    return next;
 }
 
 }  // namespace gs

@@ -2,7 +2,9 @@
 // the GGUF writer. Memory is a few chunk buffers, whatever the model size.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/io/sink.h"
 #include "core/model/model_input.h"
@@ -39,5 +41,35 @@ void execute_plan(const Plan& plan, const ModelInput& in, const std::vector<Outp
 // One output file.
 void execute_plan(const Plan& plan, const ModelInput& in, Sink& sink, const std::string& out_name,
                   const ExecuteOptions& opt = {});
+
+// The layout of a one-file output, known from the plan before any tensor data is read: the header (padded to the
+// alignment) and where each tensor's data goes. For callers that write tensors out of order (the page's parallel
+// workers); the zero padding between tensors and at the end is what the file holds where nothing was written.
+struct OutputLayout {
+    std::string header;
+    std::vector<uint64_t> offsets, bytes;  // of each plan tensor's data: absolute file offset, size without padding
+    uint64_t file_bytes = 0;
+};
+OutputLayout output_layout(const Plan& plan, const std::string& out_name);
+
+class TensorWriter;
+
+// Converts single tensors of a plan, a few chunks at a time, giving exactly the bytes execute_plan writes at
+// OutputLayout::offsets (the same code path and chunking). Keeps the open source files between calls.
+class TensorConverter {
+public:
+    TensorConverter(const Plan& plan, const ModelInput& in, const std::string& out_name, const ExecuteOptions& opt = {});
+    ~TensorConverter();
+    // Writes rows [first_row, ...) of plan tensor `index` into `out`: at most max_chunks of execute's source chunks
+    // (0: to the end). Returns the row to continue with; the tensor's row count when it is complete.
+    uint64_t convert(size_t index, Sink& out, uint64_t first_row = 0, size_t max_chunks = 0);
+    uint64_t rows(size_t index) const;
+
+private:
+    const Plan& plan_;
+    std::string out_name_;
+    ExecuteOptions opt_;  // the writer refers to it
+    std::unique_ptr<TensorWriter> writer_;
+};
 
 }  // namespace gs

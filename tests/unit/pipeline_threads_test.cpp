@@ -73,6 +73,43 @@ TEST_CASE("output bytes do not depend on the thread count", "[pipeline][threads]
     CHECK(plain != one);
 }
 
+TEST_CASE("tensors converted apart, in any order, a chunk at a time, give execute_plan's file", "[pipeline][layout]") {
+    auto folder = native::open_folder(kModel);
+    ModelInput in = load_model_input(*folder);
+    Plan p = build_plan(in, PlanOptions{GgmlType::F16});
+    set_2d_types(p, GgmlType::Q4_K);
+    auto imr = native::open_file(kModel + "/imatrix.dat");
+    apply_imatrix(p, read_imatrix(*imr), "imatrix.dat");
+    const std::string whole = run(p, in, 1, 64 << 10);
+
+    const OutputLayout l = output_layout(p, "out.gguf");
+    REQUIRE(l.file_bytes == whole.size());
+    REQUIRE(l.offsets.size() == p.tensors.size());
+    CHECK(whole.compare(0, l.header.size(), l.header) == 0);
+    // Zeros where nothing is written (the padding), as a fresh file of file_bytes holds them.
+    std::string mine(static_cast<size_t>(l.file_bytes), '\0');
+    mine.replace(0, l.header.size(), l.header);
+    ExecuteOptions o;
+    o.chunk_bytes = 64 << 10;
+    TensorConverter conv(p, in, "out.gguf", o);
+    size_t pieces = 0;
+    for (size_t k = p.tensors.size(); k-- > 0;) {  // backwards: order must not matter
+        StringSink s;
+        uint64_t row = 0;
+        do {
+            row = conv.convert(k, s, row, 1);
+            ++pieces;
+        } while (row < conv.rows(k));
+        REQUIRE(s.bytes.size() == l.bytes[k]);
+        mine.replace(static_cast<size_t>(l.offsets[k]), s.bytes.size(), s.bytes);
+    }
+    CHECK(pieces > p.tensors.size());  // some tensor did span several calls
+    CHECK(mine == whole);
+    StringSink s;
+    CHECK_THROWS_WITH(conv.convert(0, s, 1, 1), Catch::Contains("not at a chunk boundary") ||
+                                                    Catch::Contains("converted whole"));
+}
+
 TEST_CASE("worker pool runs every task once and reports the first failure", "[pipeline][threads][spawns-threads]") {
     WorkerPool pool(3);
     std::vector<int> hits(100, 0);

@@ -7,7 +7,7 @@
 // in #error.
 // Usage: node browser.test.mjs --web DIR --cli PATH --shared DIR --work DIR [--chromium PATH]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
@@ -23,10 +23,13 @@ for (const k of ['cli', 'shared', 'work']) opt[k] = resolve(opt[k]);
 // playwright-core is installed with the other npm test dependencies in tests/js (scripts/setup-js.sh).
 const { chromium } = createRequire(new URL('../js/package.json', import.meta.url))('playwright-core');
 
-// [model, type, with the folder's imatrix]
-const CASES = [['tinystories-656k', 'F16', false], ['tinystories-656k', 'Q4_K_M', false],
-               ['dev-llama-spm', 'F16', false], ['dev-llama-spm', 'Q4_K_M', false],
-               ['dev-llama-spm', 'Q4_K_M', true], ['dev-llama-spm', 'IQ2_XXS', true]];
+// [model, type, with the folder's imatrix, converting workers (?workers=N: 1 = the coordinating worker alone)]
+const CASES = [['tinystories-656k', 'F16', false, 1], ['tinystories-656k', 'F16', false, 2],
+               ['tinystories-656k', 'Q4_K_M', false, 1], ['tinystories-656k', 'Q4_K_M', false, 3],
+               ['dev-llama-spm', 'F16', false, 1], ['dev-llama-spm', 'F16', false, 3],
+               ['dev-llama-spm', 'Q4_K_M', false, 1], ['dev-llama-spm', 'Q4_K_M', false, 2],
+               ['dev-llama-spm', 'Q4_K_M', true, 1], ['dev-llama-spm', 'Q4_K_M', true, 3],
+               ['dev-llama-spm', 'IQ2_XXS', true, 1], ['dev-llama-spm', 'IQ2_XXS', true, 2]];
 const PREFIX = 'ggufsmith: error: ';
 const failures = [];
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
@@ -37,6 +40,7 @@ mkdirSync(opt.work, { recursive: true });
 // imatrix: the file's name, run from imatrixDir (default: the model folder), as the page records the bare name.
 function nativeConvert(model, type, imatrix = null, modelDir = join(opt.shared, 'models', model), imatrixDir = modelDir) {
   const out = join(opt.work, `native-${model}-${type}${imatrix ? '-imatrix' : ''}.gguf`);
+  if (existsSync(out) && modelDir === join(opt.shared, 'models', model)) return readFileSync(out);
   execFileSync(opt.cli, ['convert', modelDir, '-t', type, '-o', out, '-q', ...(imatrix ? ['--imatrix', imatrix] : [])],
                { cwd: imatrixDir });
   return readFileSync(out);
@@ -110,10 +114,10 @@ const settled = (states) => page.waitForFunction(
 const state = () => page.evaluate(() => document.body.dataset.state);
 
 try {
-  for (const [model, type, withImatrix] of CASES) {
+  for (const [model, type, withImatrix, workers] of CASES) {
     const expected = nativeConvert(model, type, withImatrix ? 'imatrix.dat' : null);
-    const what = `${model} ${type}${withImatrix ? ' +imatrix' : ''}`;
-    await page.goto(server.url);
+    const what = `${model} ${type}${withImatrix ? ' +imatrix' : ''} workers=${workers}`;
+    await page.goto(`${server.url}?workers=${workers}`);
     await page.setInputFiles('#folder', join(opt.shared, 'models', model));
     await settled(['planned', 'error']);
     check(await state() === 'planned', `${model}: folder planned (${await page.textContent('#error')})`);
@@ -149,13 +153,15 @@ try {
     check(/idle.*planned.*converting.*done$/.test(states), `${what}: states ${states}`);
     const progress = await page.evaluate(() => window.__progress.filter((t) => /MB\/s, ETA/.test(t)).at(-1) || '');
     check(progress !== '', `${what}: progress shown: ${progress.replace('\n', ' / ')}`);
+    const summary = await page.textContent('#progress-text');
+    check(summary.endsWith(workers > 1 ? `, ${workers} workers)` : ', 1 worker)'), `${what}: ${summary}`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
     const got = readFileSync(await download.path());
     const diff = firstDifference(got, expected);
     check(diff === -1, `${what}: ${got.length} bytes from the page, ${expected.length} from the CLI` +
                        (diff === -1 ? ', identical' : `, first difference at byte ${diff}`) +
                        ` (${download.suggestedFilename()}, ${secs.toFixed(1)} s)`);
-    if (withImatrix && type === 'IQ2_XXS') {
+    if (withImatrix && type === 'IQ2_XXS' && workers > 1) {
       const mine = join(opt.work, 'page-IQ2_XXS-imatrix.gguf');
       writeFileSync(mine, got);
       const g = goldenCompare('ref.IQ2_XXS.imatrix.json', mine);
@@ -173,7 +179,7 @@ try {
       copyFileSync(join(opt.shared, 'models', 'dev-llama-spm', f), join(dir, f));
     copyFileSync(join(opt.shared, 'models', 'dev-llama-spm', 'imatrix.dat'), join(elsewhere, 'dev-llama.imatrix'));
     const expected = nativeConvert('dev-llama-spm', 'IQ2_XXS', 'dev-llama.imatrix', dir, elsewhere);
-    await page.goto(server.url);
+    await page.goto(`${server.url}?workers=2`);  // the sub-workers load the picked file, not a file of the folder
     await page.setInputFiles('#folder', dir);
     await settled(['planned', 'error']);
     const before = await page.evaluate(() => {
@@ -241,9 +247,42 @@ try {
     check(await state() === 'planned', `dropped files: ${await page.textContent('#folder-name')} planned ` +
                                        `(${await page.textContent('#error')})`);
   }
+  // A converting sub-worker failing mid-conversion (a shard cut short on disk after the folder was opened): every
+  // worker stops, the core's one-line message is shown, nothing is offered and the partial output is removed. The
+  // single-worker path fails on the same file.
+  {
+    const src = join(opt.shared, 'models', 'dev-llama-spm');
+    const messages = [];
+    for (const workers of [2, 1]) {
+      const dir = join(opt.work, `cut-${workers}`, 'dev-llama-spm');
+      mkdirSync(dir, { recursive: true });
+      for (const f of ['config.json', 'model.safetensors', 'tokenizer.model']) copyFileSync(join(src, f), join(dir, f));
+      await page.goto(`${server.url}?workers=${workers}`);
+      await page.setInputFiles('#folder', dir);
+      await settled(['planned', 'error']);
+      await page.selectOption('#type', 'Q4_K_M');
+      await page.waitForFunction(() => document.getElementById('plan').dataset.type === 'Q4_K_M');
+      chmodSync(join(dir, 'model.safetensors'), 0o644);
+      truncateSync(join(dir, 'model.safetensors'), 2_000_000);
+      await page.click('#convert');
+      await settled(['done', 'error']);
+      const text = await page.textContent('#error');
+      const left = await page.evaluate(async () => {
+        const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('ggufsmith-out', { create: true });
+        const names = [];
+        for await (const k of d.keys()) names.push(k);
+        return names;
+      });
+      messages.push(text);
+      check(await state() === 'error' && /^model\.safetensors: /.test(text) && !text.includes('\n') &&
+            await page.isHidden('#save') && left.length === 0,
+            `shard cut short, workers=${workers}: "${text}", output files left: [${left.join(', ')}]`);
+    }
+    check(messages[0] === messages[1], 'shard cut short: the same message with 2 workers as with 1');
+  }
   // Cancel: clicked in the same task as Convert, so it always lands while the conversion is running.
   {
-    await page.goto(server.url);
+    await page.goto(`${server.url}?workers=2`);
     await page.setInputFiles('#folder', join(opt.shared, 'models', 'dev-llama-spm'));
     await settled(['planned', 'error']);
     await page.evaluate(() => { document.getElementById('convert').click(); document.getElementById('cancel').click(); });

@@ -32,6 +32,10 @@ EM_JS(void, gs_js_progress, (size_t tensor, size_t n_tensors, double bytes_in, d
 struct Session {
     std::unique_ptr<JsFolder> folder;
     ModelInput input;
+    // A parallel conversion's plan (layout()), which convertChunk() converts tensors of.
+    std::unique_ptr<Plan> plan;
+    std::unique_ptr<TensorConverter> converter;
+    OutputLayout layout;
 };
 std::unique_ptr<Session> session;
 
@@ -48,6 +52,11 @@ std::string guarded(F&& f) {
     } catch (const std::exception& e) {  // gs::Error's what() is already "file: tensor 'x': detail"
         return json{{"error", e.what()}}.dump();
     }
+}
+
+void report_progress(const ProgressInfo& pi) {
+    gs_js_progress(pi.tensor, pi.n_tensors, static_cast<double>(pi.bytes_in), static_cast<double>(pi.bytes_in_total),
+                   pi.name ? pi.name->c_str() : "");
 }
 
 Profile profile_named(const std::string& type) {
@@ -145,10 +154,7 @@ std::string convert(const std::string& type) {
         const std::string out = session->input.name + "-" + profile_named(type).name + ".gguf";
         JsSink sink;
         ExecuteOptions eo;
-        eo.progress = [](const ProgressInfo& pi) {
-            gs_js_progress(pi.tensor, pi.n_tensors, static_cast<double>(pi.bytes_in),
-                           static_cast<double>(pi.bytes_in_total), pi.name ? pi.name->c_str() : "");
-        };
+        eo.progress = report_progress;
         execute_plan(p, session->input, sink, out, eo);
         sink.flush();
         // wasm memory only grows, so its size now is the peak of this whole session.
@@ -156,9 +162,65 @@ std::string convert(const std::string& type) {
                     {"heap_bytes", emscripten_get_heap_size()}};
     });
 }
+// Parallel conversion (web/worker.js coordinates, web/converter.js converts): every party plans the same type and
+// gets the same layout: {"output_name", "file_bytes", "header_bytes", "tensors": [{"name", "offset", "bytes",
+// "rows", "source_bytes"}]}. Later convertChunk() calls convert tensors of this plan.
+std::string layout(const std::string& type) {
+    return guarded([&] {
+        if (session) session->converter.reset(), session->plan.reset();
+        auto p = std::make_unique<Plan>(plan_for(type, false));
+        require_executable(*p);
+        const std::string out = session->input.name + "-" + profile_named(type).name + ".gguf";
+        OutputLayout l = output_layout(*p, out);
+        ExecuteOptions eo;
+        eo.progress = report_progress;
+        auto conv = std::make_unique<TensorConverter>(*p, session->input, out, eo);
+        json tensors = json::array();
+        for (size_t i = 0; i < p->tensors.size(); ++i)
+            tensors.push_back({{"name", p->tensors[i].out.name}, {"offset", l.offsets[i]}, {"bytes", l.bytes[i]},
+                               {"rows", conv->rows(i)},
+                               {"source_bytes", source_bytes(p->tensors[i].source, session->input.catalog,
+                                                p->tensors[i].out.ne.empty() ? 1 : p->tensors[i].out.ne[0], conv->rows(i))}});
+        json r = {{"output_name", out}, {"file_bytes", l.file_bytes}, {"header_bytes", l.header.size()},
+                  {"source_bytes", p->source_bytes(session->input.catalog)}, {"tensors", tensors}};
+        session->plan = std::move(p);
+        session->layout = std::move(l);
+        session->converter = std::move(conv);
+        return r;
+    });
+}
+
+// The layout's header through gsWrite (it goes at offset 0).
+std::string write_header() {
+    return guarded([] {
+        if (!session || !session->plan) throw Error("no conversion is laid out");
+        JsSink sink;
+        sink.write(session->layout.header.data(), session->layout.header.size());
+        sink.flush();
+        return json{{"ok", true}, {"bytes", sink.written()}};
+    });
+}
+
+// Converts up to one source chunk of the layout's tensor `index` from row `row` on, its bytes through gsWrite (in
+// order, continuing the tensor's previous calls). {"next_row": the row to continue with, "rows": the tensor's}.
+std::string convert_chunk(double index, double row) {
+    return guarded([&] {
+        if (!session || !session->converter) throw Error("no conversion is laid out");
+        const size_t i = static_cast<size_t>(index);
+        if (i >= session->plan->tensors.size()) throw Error("tensor index out of range");
+        JsSink sink;
+        const uint64_t next = session->converter->convert(i, sink, static_cast<uint64_t>(row), 1);
+        sink.flush();
+        return json{{"next_row", next}, {"rows", session->converter->rows(i)}, {"bytes", sink.written()},
+                    {"heap_bytes", emscripten_get_heap_size()}};
+    });
+}
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(ggufsmith) {
+    emscripten::function("layout", &layout);
+    emscripten::function("writeHeader", &write_header);
+    emscripten::function("convertChunk", &convert_chunk);
     emscripten::function("openFolder", &open_folder);
     emscripten::function("loadImatrix", &load_imatrix);
     emscripten::function("clearImatrix", &clear_imatrix);

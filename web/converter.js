@@ -1,0 +1,97 @@
+// A converting sub-worker of a parallel conversion (started by web/worker.js, the coordinator). It loads its own
+// wasm module, opens the same folder from the same File objects, plans the same type, then converts the tensors the
+// coordinator hands it one at a time, a source chunk per module call. Its output goes back as transferred
+// ArrayBuffers with their absolute file offsets; the coordinator writes them. No shared memory: a conversion with
+// sub-workers needs no cross-origin isolation.
+'use strict';
+importScripts('ggufsmith.js');
+
+const PIECE_BYTES = 8 << 20;  // one posted buffer at most
+const IN_FLIGHT = 2;          // posted buffers not yet written before the next chunk waits (backpressure)
+
+let files = [];
+let out = null;  // {pos}: where the next gsWrite byte of the current tensor goes
+const modulePromise = createGgufsmith({
+  gsRead(index, offset, view) {
+    const buf = new FileReaderSync().readAsArrayBuffer(files[index].slice(offset, offset + view.length));
+    if (buf.byteLength !== view.length)
+      return `short read: ${buf.byteLength} of ${view.length} bytes at offset ${offset} (file changed on disk?)`;
+    view.set(new Uint8Array(buf));
+    return '';
+  },
+  gsWrite(view) {
+    if (!out) return 'no output is open';
+    for (let a = 0; a < view.length; a += PIECE_BYTES) {
+      const piece = view.slice(a, Math.min(view.length, a + PIECE_BYTES));  // a copy off the wasm heap
+      const at = out.pos;
+      out.pos += piece.length;  // before the transfer, which empties it
+      postMessage({ piece: { at, buf: piece.buffer } }, [piece.buffer]);
+      ++inFlight;
+    }
+    return '';
+  },
+});
+
+let inFlight = 0, wakeCredit = null, bytesIn = 0;
+const credit = () => new Promise((resolve) => { wakeCredit = resolve; });
+
+function call(fn, ...args) {
+  const r = JSON.parse(fn(...args));
+  if (r && r.error) throw new Error(r.error);
+  return r;
+}
+
+// {name, names, fileList, imatrix: null | {name, index} | {name, file}, type, expect: {file_bytes, header_bytes}}
+async function start(msg) {
+  const m = await modulePromise;
+  files = msg.fileList.slice();
+  call(m.openFolder, JSON.stringify({ name: msg.name, files: msg.names.map((n, i) => ({ name: n, size: files[i].size })) }));
+  if (msg.imatrix) {
+    let handle = msg.imatrix.index;
+    if (msg.imatrix.file) handle = files.push(msg.imatrix.file) - 1;
+    call(m.loadImatrix, JSON.stringify({ name: msg.imatrix.name, size: files[handle].size, handle }));
+  }
+  const l = call(m.layout, msg.type);
+  if (l.file_bytes !== msg.expect.file_bytes || l.header_bytes !== msg.expect.header_bytes)
+    throw new Error(`a converting worker planned a different file (${l.file_bytes} bytes, not ${msg.expect.file_bytes})`);
+  m.gsProgress = (tensor, nTensors, read) => { bytesIn = read; };
+  return { m, l };
+}
+
+async function convertTensor({ m, l }, index) {
+  const t = l.tensors[index];
+  out = { pos: t.offset };
+  let row = 0;
+  do {
+    row = call(m.convertChunk, index, row).next_row;
+    postMessage({ progress: { bytesIn } });
+    while (inFlight > IN_FLIGHT) await credit();
+  } while (row < t.rows);
+  if (out.pos !== t.offset + t.bytes) throw new Error(`${t.name}: wrote ${out.pos - t.offset} of ${t.bytes} bytes`);
+  out = null;
+}
+
+let job = null;
+// Requests run one after the other; credits (written pieces) are counted at once.
+let queue = Promise.resolve();
+onmessage = (ev) => {
+  const msg = ev.data;
+  if (msg.written) {
+    inFlight -= msg.written;
+    if (wakeCredit) { const w = wakeCredit; wakeCredit = null; w(); }
+    return;
+  }
+  queue = queue.then(async () => {
+    try {
+      if (msg.start) {
+        job = await start(msg.start);
+        postMessage({ ready: true });
+      } else if (msg.tensor !== undefined) {
+        await convertTensor(job, msg.tensor);
+        postMessage({ tensorDone: msg.tensor, bytesIn });
+      }
+    } catch (e) {
+      postMessage({ error: String(e && e.message || e) });
+    }
+  });
+};
