@@ -1,7 +1,7 @@
 // The page: collects the dropped/chosen folder's files, talks to the worker, renders the plan and progress.
 // Automation contract (docs/web.md): #folder, #imatrix, #use-imatrix, #type, #convert, #save, #error,
 // body[data-state] = idle -> planned -> converting -> done | error. URL parameter ?workers=N: converting workers
-// (default: min(navigator.hardwareConcurrency, 4); 1 converts in the coordinating worker alone).
+// (default: min(navigator.hardwareConcurrency, 4); 1 converts in the coordinating worker alone); ?chunk-kib=N.
 import { filesFromInput, filesFromDrop, findImatrix } from './folder.js';
 import { formatBytes, formatDuration, imatrixText, renderModel, renderPlan, typeLabel } from './render.js';
 
@@ -14,8 +14,12 @@ let types = [];       // [{name, profile, file_bytes, bpw, executable, why, need
 let imatrixChoice = null;  // {name, index} (a file of the folder) or {name, file} (picked); null: none offered
 let imatrixOn = false;     // whether the choice is loaded and used
 let saveUrl = null;   // object URL of the finished GGUF (a disk-backed OPFS File)
+const params = new URLSearchParams(location.search);
+// Source bytes per chunk of a parallel conversion, in KiB (?chunk-kib=N; default 8 MiB): tests make it small so
+// that test-sized tensors are shared by several workers. The output does not depend on it.
+const CHUNK_BYTES = Math.max(0, parseInt(params.get('chunk-kib'), 10) || 0) * 1024;
 const WORKERS = (() => {
-  const asked = parseInt(new URLSearchParams(location.search).get('workers'), 10);
+  const asked = parseInt(params.get('workers'), 10);
   if (asked >= 1) return Math.min(asked, 16);
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4));
 })();
@@ -154,7 +158,7 @@ async function convert() {
       `${rate.toFixed(1)} MB/s, ETA ${formatDuration(eta)}`;
   };
   try {
-    const { done } = await request('convert', { type: $('type').value, workers: WORKERS });
+    const { done } = await request('convert', { type: $('type').value, workers: WORKERS, chunkBytes: CHUNK_BYTES });
     const root = await navigator.storage.getDirectory();
     const file = await (await (await root.getDirectoryHandle(done.dir)).getFileHandle(done.name)).getFile();
     saveUrl = URL.createObjectURL(file);  // backed by the OPFS file on disk, not by memory

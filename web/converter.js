@@ -1,6 +1,6 @@
 // A converting sub-worker of a parallel conversion (started by web/worker.js, the coordinator). It loads its own
 // wasm module, opens the same folder from the same File objects, plans the same type, then converts the tensors the
-// coordinator hands it one at a time, a source chunk per module call. Its output goes back as transferred
+// coordinator hands it one at a time (a whole tensor or a run of its rows), a source chunk per module call. Its output goes back as transferred
 // ArrayBuffers with their absolute file offsets; the coordinator writes them. No shared memory: a conversion with
 // sub-workers needs no cross-origin isolation.
 'use strict';
@@ -41,7 +41,8 @@ function call(fn, ...args) {
   return r;
 }
 
-// {name, names, fileList, imatrix: null | {name, index} | {name, file}, type, expect: {file_bytes, header_bytes}}
+// {name, names, fileList, imatrix: null | {name, index} | {name, file}, type, chunkBytes,
+//  expect: {file_bytes, header_bytes}}
 async function start(msg) {
   const m = await modulePromise;
   files = msg.fileList.slice();
@@ -51,23 +52,27 @@ async function start(msg) {
     if (msg.imatrix.file) handle = files.push(msg.imatrix.file) - 1;
     call(m.loadImatrix, JSON.stringify({ name: msg.imatrix.name, size: files[handle].size, handle }));
   }
-  const l = call(m.layout, msg.type);
+  const l = call(m.layout, msg.type, msg.chunkBytes);
   if (l.file_bytes !== msg.expect.file_bytes || l.header_bytes !== msg.expect.header_bytes)
     throw new Error(`a converting worker planned a different file (${l.file_bytes} bytes, not ${msg.expect.file_bytes})`);
   m.gsProgress = (tensor, nTensors, read) => { bytesIn = read; };
   return { m, l };
 }
 
-async function convertTensor({ m, l }, index) {
-  const t = l.tensors[index];
-  out = { pos: t.offset };
-  let row = 0;
+// Rows [row0, row1) of a tensor; row0 is a multiple of its chunk_rows, row1 one too or its row count.
+async function convertRows({ m, l }, { tensor, row0, row1 }) {
+  const t = l.tensors[tensor];
+  const rowBytes = t.rows ? t.bytes / t.rows : 0;
+  out = { pos: t.offset + row0 * rowBytes };
+  let row = row0;
   do {
-    row = call(m.convertChunk, index, row).next_row;
+    row = call(m.convertChunk, tensor, row).next_row;
     postMessage({ progress: { bytesIn } });
     while (inFlight > IN_FLIGHT) await credit();
-  } while (row < t.rows);
-  if (out.pos !== t.offset + t.bytes) throw new Error(`${t.name}: wrote ${out.pos - t.offset} of ${t.bytes} bytes`);
+  } while (row < row1);
+  const end = t.offset + row1 * rowBytes;
+  if (out.pos !== end) throw new Error(`${t.name}: rows ${row0}-${row1} gave ${out.pos - (t.offset + row0 * rowBytes)} ` +
+                                       `bytes, expected ${end - (t.offset + row0 * rowBytes)}`);
   out = null;
 }
 
@@ -86,9 +91,9 @@ onmessage = (ev) => {
       if (msg.start) {
         job = await start(msg.start);
         postMessage({ ready: true });
-      } else if (msg.tensor !== undefined) {
-        await convertTensor(job, msg.tensor);
-        postMessage({ tensorDone: msg.tensor, bytesIn });
+      } else if (msg.task) {
+        await convertRows(job, msg.task);
+        postMessage({ taskDone: true, bytesIn });
       }
     } catch (e) {
       postMessage({ error: String(e && e.message || e) });

@@ -100,9 +100,9 @@ async function outputDir() {
   return root.getDirectoryHandle(OUT_DIR, { create: true });
 }
 
-async function convert({ type, workers }, id) {
+async function convert({ type, workers, chunkBytes }, id) {
   const m = await modulePromise;
-  if (workers > 1) return convertParallel(m, type, workers, id);
+  if (workers > 1) return convertParallel(m, type, workers, chunkBytes || 0, id);
   const outName = call(m.plan, type).output_name;
   const dir = await outputDir();
   for await (const key of dir.keys()) await dir.removeEntry(key);  // the previous conversion's output
@@ -141,12 +141,26 @@ async function convert({ type, workers }, id) {
   return { done: { dir: OUT_DIR, name: outName, bytes: pos, bytesIn, seconds: (performance.now() - t0) / 1000 } };
 }
 
-// Tensors go to whichever sub-worker asks next, largest first, so that a big tensor does not end the conversion
-// alone. Each piece a sub-worker posts is written at its offset and acknowledged: the acknowledgement is its credit
+// The work as tasks of at most TASK_CHUNKS source chunks (~8 MiB each) of one tensor, largest tensors first: a big
+// tensor is shared by several sub-workers, and the small ones fill in at the end.
+const TASK_CHUNKS = 4;
+function plannedTasks(tensors) {
+  const order = tensors.map((t, i) => i).sort((a, b) => tensors[b].source_bytes - tensors[a].source_bytes || a - b);
+  const tasks = [];
+  for (const i of order) {
+    const { rows, chunk_rows: step } = tensors[i];
+    if (rows === 0) tasks.push({ tensor: i, row0: 0, row1: 0 });
+    for (let r = 0; r < rows; r += step * TASK_CHUNKS)
+      tasks.push({ tensor: i, row0: r, row1: Math.min(rows, r + step * TASK_CHUNKS) });
+  }
+  return tasks;
+}
+
+// Tasks go to whichever sub-worker asks next. Each piece a sub-worker posts is written at its offset and acknowledged: the acknowledgement is its credit
 // to convert more, so at most a few pieces per sub-worker wait here. Any error ends every sub-worker and removes
 // the output, as a failed single-worker conversion does.
-async function convertParallel(m, type, nWorkers, id) {
-  const layout = call(m.layout, type);
+async function convertParallel(m, type, nWorkers, chunkBytes, id) {
+  const layout = call(m.layout, type, chunkBytes);
   const outName = layout.output_name;
   const dir = await outputDir();
   for await (const key of dir.keys()) await dir.removeEntry(key);
@@ -173,28 +187,30 @@ async function convertParallel(m, type, nWorkers, id) {
     };
     call(m.writeHeader);
     access.truncate(layout.file_bytes);  // zeros: the alignment padding nothing else writes
-    const order = layout.tensors.map((t, i) => i).sort((a, b) => layout.tensors[b].bytes - layout.tensors[a].bytes);
-    const nTensors = layout.tensors.length, bytesTotal = layout.source_bytes;
-    let next = 0, done = 0, lastName = '';
+    const tasks = plannedTasks(layout.tensors);
+    const nTasks = tasks.length, nTensors = layout.tensors.length, bytesTotal = layout.source_bytes;
+    let next = 0, done = 0, tensorsDone = 0, lastName = '';
+    const left = new Array(nTensors).fill(0), current = [];  // tasks per tensor not done; each sub-worker's task
+    for (const t of tasks) ++left[t.tensor];
     const bytesIn = new Array(nWorkers).fill(0);
     const progress = (force) => {
       const now = performance.now();
       if (!force && now - last < PROGRESS_EVERY_MS) return;
       last = now;
       const read = bytesIn.reduce((a, b) => a + b, 0);
-      postMessage({ id, progress: { tensor: Math.min(done, nTensors - 1), nTensors, bytesIn: read, bytesTotal,
+      postMessage({ id, progress: { tensor: Math.min(tensorsDone, nTensors - 1), nTensors, bytesIn: read, bytesTotal,
                                     name: lastName, bytesOut: written, workers: nWorkers } });
     };
     await new Promise((resolve, reject) => {
-      if (nTensors === 0) return resolve();
+      if (nTasks === 0) return resolve();
       let failed = false;
       const fail = (e) => { if (!failed) { failed = true; reject(e); } };
-      const handOut = (w) => {
-        if (next < nTensors) {
-          const i = order[next++];
-          lastName = layout.tensors[i].name;
-          w.postMessage({ tensor: i });
-        } else if (done === nTensors) {
+      const handOut = (w, k) => {
+        if (next < nTasks) {
+          const task = current[k] = tasks[next++];
+          lastName = layout.tensors[task.tensor].name;
+          w.postMessage({ task });
+        } else if (done === nTasks) {
           resolve();
         }
       };
@@ -214,12 +230,13 @@ async function convertParallel(m, type, nWorkers, id) {
               bytesIn[k] = msg.progress.bytesIn;
               progress(false);
             } else if (msg.ready) {
-              handOut(w);
-            } else if (msg.tensorDone !== undefined) {
+              handOut(w, k);
+            } else if (msg.taskDone) {
               bytesIn[k] = msg.bytesIn;
               ++done;
-              progress(done === nTensors);
-              handOut(w);
+              if (--left[current[k].tensor] === 0) ++tensorsDone;
+              progress(done === nTasks);
+              handOut(w, k);
             }
           } catch (e) {
             fail(e);
@@ -229,7 +246,7 @@ async function convertParallel(m, type, nWorkers, id) {
           ev.preventDefault();
           fail(new Error(`converting worker failed: ${ev.message || 'unknown error'}`));
         };
-        w.postMessage({ start: { ...folderSpec, imatrix: imatrixSource, type,
+        w.postMessage({ start: { ...folderSpec, imatrix: imatrixSource, type, chunkBytes,
                                  expect: { file_bytes: layout.file_bytes, header_bytes: layout.header_bytes } } });
       }
     });

@@ -116,9 +116,7 @@ public:
                 job.src_row_bytes = rr.row_bytes();
                 job.block_cols = rr.block_cols();
                 job.scale_cols = rr.scale_cols();
-                const uint64_t group = rr.group();
-                uint64_t per_chunk = std::max<uint64_t>(1, opt.chunk_bytes / std::max<uint64_t>(1, rr.row_bytes()));
-                per_chunk = std::max<uint64_t>(group, per_chunk / group * group);
+                const uint64_t per_chunk = rows_per_chunk(rr);
                 const bool passthrough = is_passthrough(rr.dtype(), info.type) && tp.source.add == 0.f && !rr.scaled();
                 Chunk* pending = nullptr;  // converting on the pool
                 if (first_row % per_chunk != 0 || first_row > nrows)
@@ -174,6 +172,13 @@ public:
         return next;
     }
 
+    // Rows per source chunk of a tensor: the chunks write() reads, and where a conversion may resume.
+    uint64_t chunk_rows(const TensorPlan& tp) {
+        const uint64_t nrows = tp.out.nrows();
+        if (tp.source.values || nrows == 0) return std::max<uint64_t>(1, nrows);
+        return rows_per_chunk(RowReader(tp.source, cat, open, tp.out.ne[0], nrows));
+    }
+
 private:
     const Catalog& cat;
     const ExecuteOptions& opt;
@@ -190,6 +195,12 @@ private:
 
     void progress() {
         if (opt.progress) opt.progress(pi);
+    }
+    // About opt.chunk_bytes of source, whole head groups.
+    uint64_t rows_per_chunk(const RowReader& rr) const {
+        const uint64_t group = rr.group();
+        const uint64_t per_chunk = std::max<uint64_t>(1, opt.chunk_bytes / std::max<uint64_t>(1, rr.row_bytes()));
+        return std::max<uint64_t>(group, per_chunk / group * group);
     }
 };
 
@@ -267,6 +278,8 @@ TensorConverter::TensorConverter(const Plan& plan, const ModelInput& in, const s
 TensorConverter::~TensorConverter() = default;
 
 uint64_t TensorConverter::rows(size_t index) const { return plan_.tensors.at(index).out.nrows(); }
+
+uint64_t TensorConverter::chunk_rows(size_t index) const { return writer_->chunk_rows(plan_.tensors.at(index)); }
 
 uint64_t TensorConverter::convert(size_t index, Sink& out, uint64_t first_row, size_t max_chunks) {
     const GgufTensorInfo& t = plan_.tensors.at(index).out;

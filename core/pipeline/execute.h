@@ -64,6 +64,8 @@ public:
     // (0: to the end). Returns the row to continue with; the tensor's row count when it is complete.
     uint64_t convert(size_t index, Sink& out, uint64_t first_row = 0, size_t max_chunks = 0);
     uint64_t rows(size_t index) const;
+    // Rows per source chunk: a conversion may start at any multiple of it (so a tensor can be spread over workers).
+    uint64_t chunk_rows(size_t index) const;
 
 private:
     const Plan& plan_;

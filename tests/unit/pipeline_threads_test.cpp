@@ -94,14 +94,20 @@ TEST_CASE("tensors converted apart, in any order, a chunk at a time, give execut
     TensorConverter conv(p, in, "out.gguf", o);
     size_t pieces = 0;
     for (size_t k = p.tensors.size(); k-- > 0;) {  // backwards: order must not matter
-        StringSink s;
-        uint64_t row = 0;
-        do {
-            row = conv.convert(k, s, row, 1);
+        const uint64_t rows = conv.rows(k), step = conv.chunk_rows(k);
+        const uint64_t row_bytes = rows ? l.bytes[k] / rows : 0;
+        uint64_t total = 0;
+        // Every chunk on its own, the last first, as workers given one chunk each would write them.
+        for (uint64_t first = rows ? (rows - 1) / step * step : 0;; first -= step) {
+            StringSink s;
+            const uint64_t next = conv.convert(k, s, first, 1);
+            CHECK(next == std::min(rows, first + step));
+            mine.replace(static_cast<size_t>(l.offsets[k] + first * row_bytes), s.bytes.size(), s.bytes);
+            total += s.bytes.size();
             ++pieces;
-        } while (row < conv.rows(k));
-        REQUIRE(s.bytes.size() == l.bytes[k]);
-        mine.replace(static_cast<size_t>(l.offsets[k]), s.bytes.size(), s.bytes);
+            if (first == 0) break;
+        }
+        REQUIRE(total == l.bytes[k]);
     }
     CHECK(pieces > p.tensors.size());  // some tensor did span several calls
     CHECK(mine == whole);

@@ -23,12 +23,13 @@ for (const k of ['cli', 'shared', 'work']) opt[k] = resolve(opt[k]);
 // playwright-core is installed with the other npm test dependencies in tests/js (scripts/setup-js.sh).
 const { chromium } = createRequire(new URL('../js/package.json', import.meta.url))('playwright-core');
 
-// [model, type, with the folder's imatrix, converting workers (?workers=N: 1 = the coordinating worker alone)]
+// [model, type, with the folder's imatrix, converting workers (?workers=N: 1 = the coordinating worker alone),
+//  source chunk KiB (?chunk-kib: small ones spread each tensor over several workers; 0: the default 8 MiB)]
 const CASES = [['tinystories-656k', 'F16', false, 1], ['tinystories-656k', 'F16', false, 2],
-               ['tinystories-656k', 'Q4_K_M', false, 1], ['tinystories-656k', 'Q4_K_M', false, 3],
-               ['dev-llama-spm', 'F16', false, 1], ['dev-llama-spm', 'F16', false, 3],
+               ['tinystories-656k', 'Q4_K_M', false, 1], ['tinystories-656k', 'Q4_K_M', false, 3, 16],
+               ['dev-llama-spm', 'F16', false, 1], ['dev-llama-spm', 'F16', false, 3, 64],
                ['dev-llama-spm', 'Q4_K_M', false, 1], ['dev-llama-spm', 'Q4_K_M', false, 2],
-               ['dev-llama-spm', 'Q4_K_M', true, 1], ['dev-llama-spm', 'Q4_K_M', true, 3],
+               ['dev-llama-spm', 'Q4_K_M', true, 1], ['dev-llama-spm', 'Q4_K_M', true, 3, 48],
                ['dev-llama-spm', 'IQ2_XXS', true, 1], ['dev-llama-spm', 'IQ2_XXS', true, 2]];
 const PREFIX = 'ggufsmith: error: ';
 const failures = [];
@@ -114,10 +115,11 @@ const settled = (states) => page.waitForFunction(
 const state = () => page.evaluate(() => document.body.dataset.state);
 
 try {
-  for (const [model, type, withImatrix, workers] of CASES) {
+  for (const [model, type, withImatrix, workers, chunkKib = 0] of CASES) {
     const expected = nativeConvert(model, type, withImatrix ? 'imatrix.dat' : null);
-    const what = `${model} ${type}${withImatrix ? ' +imatrix' : ''} workers=${workers}`;
-    await page.goto(`${server.url}?workers=${workers}`);
+    const what = `${model} ${type}${withImatrix ? ' +imatrix' : ''} workers=${workers}` +
+                 (chunkKib ? ` chunk-kib=${chunkKib}` : '');
+    await page.goto(`${server.url}?workers=${workers}${chunkKib ? `&chunk-kib=${chunkKib}` : ''}`);
     await page.setInputFiles('#folder', join(opt.shared, 'models', model));
     await settled(['planned', 'error']);
     check(await state() === 'planned', `${model}: folder planned (${await page.textContent('#error')})`);

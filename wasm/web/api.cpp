@@ -163,9 +163,11 @@ std::string convert(const std::string& type) {
     });
 }
 // Parallel conversion (web/worker.js coordinates, web/converter.js converts): every party plans the same type and
-// gets the same layout: {"output_name", "file_bytes", "header_bytes", "tensors": [{"name", "offset", "bytes",
-// "rows", "source_bytes"}]}. Later convertChunk() calls convert tensors of this plan.
-std::string layout(const std::string& type) {
+// gets the same layout: {"output_name", "file_bytes", "header_bytes", "source_bytes", "tensors": [{"name",
+// "offset", "bytes", "rows", "chunk_rows", "source_bytes"}]}. Later convertChunk() calls convert tensors of this
+// plan, starting at row 0 or any multiple of chunk_rows.
+// chunk_bytes: source bytes per chunk (0: execute's default); every party must use the same.
+std::string layout(const std::string& type, double chunk_bytes) {
     return guarded([&] {
         if (session) session->converter.reset(), session->plan.reset();
         auto p = std::make_unique<Plan>(plan_for(type, false));
@@ -174,11 +176,12 @@ std::string layout(const std::string& type) {
         OutputLayout l = output_layout(*p, out);
         ExecuteOptions eo;
         eo.progress = report_progress;
+        if (chunk_bytes >= 1) eo.chunk_bytes = static_cast<size_t>(chunk_bytes);
         auto conv = std::make_unique<TensorConverter>(*p, session->input, out, eo);
         json tensors = json::array();
         for (size_t i = 0; i < p->tensors.size(); ++i)
             tensors.push_back({{"name", p->tensors[i].out.name}, {"offset", l.offsets[i]}, {"bytes", l.bytes[i]},
-                               {"rows", conv->rows(i)},
+                               {"rows", conv->rows(i)}, {"chunk_rows", conv->chunk_rows(i)},
                                {"source_bytes", source_bytes(p->tensors[i].source, session->input.catalog,
                                                 p->tensors[i].out.ne.empty() ? 1 : p->tensors[i].out.ne[0], conv->rows(i))}});
         json r = {{"output_name", out}, {"file_bytes", l.file_bytes}, {"header_bytes", l.header.size()},
@@ -201,8 +204,8 @@ std::string write_header() {
     });
 }
 
-// Converts up to one source chunk of the layout's tensor `index` from row `row` on, its bytes through gsWrite (in
-// order, continuing the tensor's previous calls). {"next_row": the row to continue with, "rows": the tensor's}.
+// Converts one source chunk of the layout's tensor `index` from row `row` (a multiple of its chunk_rows) on, its
+// bytes through gsWrite, in order. {"next_row": the row to continue with, "rows": the tensor's}.
 std::string convert_chunk(double index, double row) {
     return guarded([&] {
         if (!session || !session->converter) throw Error("no conversion is laid out");
