@@ -1,7 +1,7 @@
 // The page: collects the dropped/chosen folder's files, talks to the worker, renders the plan and progress.
 // Automation contract (docs/web.md): #folder, #imatrix, #use-imatrix, #type, #convert, #save, #error,
 // body[data-state] = idle -> planned -> converting -> done | error. URL parameter ?workers=N: converting workers
-// (default: min(navigator.hardwareConcurrency, 4); 1 converts in the coordinating worker alone); ?chunk-kib=N.
+// (default: min(navigator.hardwareConcurrency, 4), 1 for F32/F16/BF16/Q8_0; 1 converts in the coordinating worker alone); ?chunk-kib=N.
 import { filesFromInput, filesFromDrop, findImatrix } from './folder.js';
 import { formatBytes, formatDuration, imatrixText, renderModel, renderPlan, typeLabel } from './render.js';
 
@@ -18,11 +18,15 @@ const params = new URLSearchParams(location.search);
 // Source bytes per chunk of a parallel conversion, in KiB (?chunk-kib=N; default 8 MiB): tests make it small so
 // that test-sized tensors are shared by several workers. The output does not depend on it.
 const CHUNK_BYTES = Math.max(0, parseInt(params.get('chunk-kib'), 10) || 0) * 1024;
-const WORKERS = (() => {
-  const asked = parseInt(params.get('workers'), 10);
-  if (asked >= 1) return Math.min(asked, 16);
+const ASKED_WORKERS = parseInt(params.get('workers'), 10);
+// Types that only convert (F32/F16/BF16) or quantize trivially (Q8_0) are bound by the browser's file reads and
+// writes, where more workers only add copies (docs/performance.md: F16 0.91x with two), so they default to one.
+const IO_BOUND_TYPES = new Set(['F32', 'F16', 'BF16', 'Q8_0']);
+function workersFor(type) {
+  if (ASKED_WORKERS >= 1) return Math.min(ASKED_WORKERS, 16);
+  if (IO_BOUND_TYPES.has(type)) return 1;
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4));
-})();
+}
 
 function startWorker() {
   worker = new Worker('worker.js');
@@ -158,7 +162,7 @@ async function convert() {
       `${rate.toFixed(1)} MB/s, ETA ${formatDuration(eta)}`;
   };
   try {
-    const { done } = await request('convert', { type: $('type').value, workers: WORKERS, chunkBytes: CHUNK_BYTES });
+    const { done } = await request('convert', { type: $('type').value, workers: workersFor($('type').value), chunkBytes: CHUNK_BYTES });
     const root = await navigator.storage.getDirectory();
     const file = await (await (await root.getDirectoryHandle(done.dir)).getFileHandle(done.name)).getFile();
     saveUrl = URL.createObjectURL(file);  // backed by the OPFS file on disk, not by memory
