@@ -4,7 +4,7 @@
 // ArrayBuffers with their absolute file offsets; the coordinator writes them. No shared memory: a conversion with
 // sub-workers needs no cross-origin isolation.
 'use strict';
-importScripts('ggufsmith.js');
+importScripts('slice_read.js', 'ggufsmith.js');
 
 const PIECE_BYTES = 8 << 20;  // one posted buffer at most
 const IN_FLIGHT = 2;          // posted buffers not yet written before the next chunk waits (backpressure)
@@ -12,13 +12,7 @@ const IN_FLIGHT = 2;          // posted buffers not yet written before the next 
 let files = [];
 let out = null;  // {pos}: where the next gsWrite byte of the current tensor goes
 const modulePromise = createGgufsmith({
-  gsRead(index, offset, view) {
-    const buf = new FileReaderSync().readAsArrayBuffer(files[index].slice(offset, offset + view.length));
-    if (buf.byteLength !== view.length)
-      return `short read: ${buf.byteLength} of ${view.length} bytes at offset ${offset} (file changed on disk?)`;
-    view.set(new Uint8Array(buf));
-    return '';
-  },
+  gsRead(index, offset, view) { return readSlice(files[index], offset, view); },
   gsWrite(view) {
     if (!out) return 'no output is open';
     for (let a = 0; a < view.length; a += PIECE_BYTES) {

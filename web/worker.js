@@ -5,7 +5,7 @@
 // (web/converter.js, each with its own module) convert the tensors it hands out and send their bytes back to be
 // written at their offsets.
 'use strict';
-importScripts('ggufsmith.js');
+importScripts('slice_read.js', 'ggufsmith.js');
 
 const OUT_DIR = 'ggufsmith-out';
 const PROGRESS_EVERY_MS = 100;
@@ -15,14 +15,7 @@ const PROGRESS_EVERY_MS = 100;
 let files = [], nModel = 0;
 let folderSpec = null, imatrixSource = null;  // what sub-workers open: the same folder and importance matrix
 const modulePromise = createGgufsmith({
-  // Fill `view` (a window on the wasm heap) from one File.slice(); never the whole file.
-  gsRead(index, offset, view) {
-    const buf = new FileReaderSync().readAsArrayBuffer(files[index].slice(offset, offset + view.length));
-    if (buf.byteLength !== view.length)
-      return `short read: ${buf.byteLength} of ${view.length} bytes at offset ${offset} (file changed on disk?)`;
-    view.set(new Uint8Array(buf));
-    return '';
-  },
+  gsRead(index, offset, view) { return readSlice(files[index], offset, view); },
   gsWrite() { return 'no output is open'; },
 });
 

@@ -4,11 +4,11 @@
 //        --shared DIR --work DIR [--layers 8] [--types F16,Q8_0,Q4_K_M] [--repeat 2]
 // Each side's best of --repeat runs counts (the machine may be shared).
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { diskFolder, loadModule } from './node_folder.mjs';
-import { generatedLlama } from './generated_model.mjs';
+import { writeGeneratedLlama } from './generated_model.mjs';
 
 const { values: opt } = parseArgs({ options: {
   module: { type: 'string' }, cli: { type: 'string' }, shared: { type: 'string' }, work: { type: 'string' }, threads: { type: 'string' },
@@ -17,16 +17,7 @@ const { values: opt } = parseArgs({ options: {
 } });
 const dir = join(opt.work, 'generated-llama');
 rmSync(opt.work, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
-for (const f of generatedLlama({ layers: +opt.layers, hidden: 2048, intermediate: 5632, shared: opt.shared }).files) {
-  const fd = openSync(join(dir, f.name), 'w'), buf = new Uint8Array(8 << 20);
-  for (let off = 0; off < f.size; off += buf.length) {
-    const view = buf.subarray(0, Math.min(buf.length, f.size - off));
-    f.read(off, view);
-    writeSync(fd, view);
-  }
-  closeSync(fd);
-}
+writeGeneratedLlama(dir, { layers: +opt.layers, hidden: 2048, intermediate: 5632, shared: opt.shared });
 const gs = await loadModule(resolve(opt.module));
 const folder = diskFolder(dir);
 const opened = gs.open(folder.name, folder.files);

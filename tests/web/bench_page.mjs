@@ -4,11 +4,11 @@
 // Usage: node bench_page.mjs --web web --cli PATH --shared DIR --work DIR [--layers 4] [--types F16,Q4_K_M]
 //        [--workers 1,2] [--repeat 1] [--chromium /usr/bin/chromium]
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generatedLlama } from './generated_model.mjs';
+import { writeGeneratedLlama } from './generated_model.mjs';
 import { serve } from './static_server.mjs';
 
 const { values: opt } = parseArgs({ options: {
@@ -22,18 +22,7 @@ const { chromium } = createRequire(new URL('../js/package.json', import.meta.url
 
 const dir = join(opt.work, 'generated-llama');
 rmSync(opt.work, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
-let srcBytes = 0;
-for (const f of generatedLlama({ layers: +opt.layers, hidden: 2048, intermediate: 5632, shared: opt.shared }).files) {
-  const fd = openSync(join(dir, f.name), 'w'), buf = new Uint8Array(8 << 20);
-  for (let off = 0; off < f.size; off += buf.length) {
-    const view = buf.subarray(0, Math.min(buf.length, f.size - off));
-    f.read(off, view);
-    writeSync(fd, view);
-  }
-  closeSync(fd);
-  if (f.name.endsWith('.safetensors')) srcBytes += f.size;
-}
+const srcBytes = writeGeneratedLlama(dir, { layers: +opt.layers, hidden: 2048, intermediate: 5632, shared: opt.shared });
 const server = await serve(opt.web);
 const profile = mkdtempSync(join(opt.work, 'chromium-profile-'));
 const context = await chromium.launchPersistentContext(profile, {

@@ -1,7 +1,7 @@
 // A Llama model that exists only as a function: config.json and the tokenizer come from tinystories-656k, and one
 // model.safetensors of BF16 weights whose bytes are computed from their position when read. Lets a test convert
 // a model of several GB (offsets past 4 GiB) without the disk space or the time to write it.
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 // A finite BF16 value from an element index: sign and 7 mantissa bits from a hash, magnitude in [2^-7, 2).
@@ -73,4 +73,23 @@ export function generatedLlama({ layers, hidden, intermediate, shared }) {
   for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'])
     files.push(memFile(f, readFileSync(join(ts, f))));
   return { files: files.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+}
+
+// Writes the model's files into `dir` (benchmarks want a real folder, e.g. for the native CLI and the browser's
+// file input); returns the safetensors bytes written.
+export function writeGeneratedLlama(dir, options) {
+  mkdirSync(dir, { recursive: true });
+  let srcBytes = 0;
+  const buf = new Uint8Array(8 << 20);
+  for (const f of generatedLlama(options).files) {
+    const fd = openSync(join(dir, f.name), 'w');
+    for (let off = 0; off < f.size; off += buf.length) {
+      const view = buf.subarray(0, Math.min(buf.length, f.size - off));
+      f.read(off, view);
+      writeSync(fd, view);
+    }
+    closeSync(fd);
+    if (f.name.endsWith('.safetensors')) srcBytes += f.size;
+  }
+  return srcBytes;
 }
