@@ -17,21 +17,12 @@
 #include "native/file_io.h"
 #include "native/output_files.h"
 #include "tests/support.h"
+#include "tests/unit/st_builder.h"
 
 using namespace gs;
 
 namespace {
 const std::string kModel = test::shared_path("models/dev-llama-spm");
-
-template <typename F>
-std::string error_text(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 
 // A plan without sources: enough for plan_output_parts, which looks at names, shapes, types and metadata only.
 Plan synthetic_plan(size_t n, uint64_t row_len = 64) {
@@ -120,7 +111,7 @@ TEST_CASE("split sizes: K, M, G are powers of 1000, plain numbers are bytes", "[
     for (const char* bad : {"", "0", "0M", "G", "1.5G", "-1", "12T", "2g", "M2", " 2G", "99999999999999999999",
                             "99999999999G"})
         CHECK_THROWS_AS(parse_split_size(bad), Error);
-    CHECK(error_text([] { parse_split_size("1.5G"); }).find("'1.5G'") != std::string::npos);
+    CHECK(test::error_text([] { parse_split_size("1.5G"); }).find("'1.5G'") != std::string::npos);
 }
 
 TEST_CASE("without limits, or when everything fits, the output is one plain file", "[split]") {
@@ -234,7 +225,7 @@ TEST_CASE("a plan's general.alignment reaches every part", "[split]") {
 
 TEST_CASE("more parts than split.count can number is an error", "[split]") {
     const Plan p = synthetic_plan(65536, 1);
-    const std::string e = error_text([&] { plan_output_parts(p, SplitOptions{0, 1}, "m.gguf"); });
+    const std::string e = test::error_text([&] { plan_output_parts(p, SplitOptions{0, 1}, "m.gguf"); });
     CHECK(e.find("m.gguf") == 0);
     CHECK(e.find("65536 parts") != std::string::npos);
     CHECK(plan_output_parts(p, SplitOptions{0, 2}, "m.gguf").size() == 32768);
@@ -294,7 +285,7 @@ TEST_CASE("a full disk while writing: the sink's error names the output, nothing
         ExecuteOptions eo;
         eo.threads = threads;
         eo.chunk_bytes = 16 << 10;
-        const std::string e = error_text([&] {
+        const std::string e = test::error_text([&] {
             execute_plan(d.plan, d.in, parts, [&](size_t i) -> Sink& {
                 opened = i + 1;
                 return sinks[i];
@@ -308,7 +299,7 @@ TEST_CASE("a full disk while writing: the sink's error names the output, nothing
     struct Anonymous final : Sink {
         void write(const void*, size_t) override { throw Error("write failed: QuotaExceededError"); }
     } anon;
-    CHECK(error_text([&] { execute_plan(d.plan, d.in, anon, "dev-F16.gguf"); }) ==
+    CHECK(test::error_text([&] { execute_plan(d.plan, d.in, anon, "dev-F16.gguf"); }) ==
           "dev-F16.gguf: write failed: QuotaExceededError");
 }
 
@@ -333,7 +324,7 @@ TEST_CASE("native output files: published together, first part last; any failure
             eo.progress = [&](const ProgressInfo& pi) {
                 if (pi.part == 2 && pi.tensor == ps[2].first + 1) throw Error("cancelled");
             };
-            CHECK(error_text([&] {
+            CHECK(test::error_text([&] {
                 execute_plan(d.plan, d.in, ps, [&](size_t i) -> Sink& { return out.open(i); }, eo);
             }) == "cancelled");
             CHECK(dir_entries(dir.path).size() == 3);  // three temporary parts exist until out is gone
@@ -348,7 +339,7 @@ TEST_CASE("native output files: published together, first part last; any failure
         {
             native::OutputFiles out(paths);
             for (size_t i = 0; i + 1 < ps.size(); ++i) out.open(i).write("GGUF", 4);
-            CHECK(error_text([&] { out.commit(); }).find("never written") != std::string::npos);
+            CHECK(test::error_text([&] { out.commit(); }).find("never written") != std::string::npos);
         }
         CHECK(dir_entries(dir.path).empty());
     }
