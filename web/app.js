@@ -1,7 +1,7 @@
 // The page: collects the dropped/chosen folder's files, talks to the worker, renders the plan and progress.
 // Automation contract (docs/web.md): #folder, #imatrix, #use-imatrix, #type, #convert, #save, #error,
 // body[data-state] = idle -> planned -> converting -> done | error. URL parameter ?workers=N: converting workers
-// (default: min(navigator.hardwareConcurrency, 4), 1 for F32/F16/BF16/Q8_0; 1 converts in the coordinating worker alone); ?chunk-kib=N.
+// (default: min(navigator.hardwareConcurrency, 4), 1 for F32/F16/BF16/Q8_0); ?chunk-kib=N.
 import { filesFromInput, filesFromDrop, findImatrix } from './folder.js';
 import { formatBytes, formatDuration, imatrixText, renderModel, renderPlan, typeLabel } from './render.js';
 
@@ -174,7 +174,7 @@ async function convert() {
     $('progress').value = 1;
     $('progress-text').textContent = `done: read ${formatBytes(done.bytesIn)}, wrote ${formatBytes(done.bytes)} in ` +
       `${formatDuration(done.seconds)} (${(done.bytesIn / 1e6 / Math.max(done.seconds, 1e-3)).toFixed(1)} MB/s, ` +
-      `${done.workers > 1 ? `${done.workers} workers` : '1 worker'})`;
+      `${done.workers > 1 ? `${done.workers} workers` : '1 worker'}, ${Math.floor(done.readAhead * 100)}% read ahead)`;
     $('result').hidden = false;
     setState('done');
   } catch (e) {

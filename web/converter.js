@@ -1,8 +1,8 @@
-// A converting sub-worker of a parallel conversion (started by web/worker.js, the coordinator). It loads its own
-// wasm module, opens the same folder from the same File objects, plans the same type, then converts the tensors the
-// coordinator hands it one at a time (a whole tensor or a run of its rows), a source chunk per module call. Its output goes back as transferred
-// ArrayBuffers with their absolute file offsets; the coordinator writes them. No shared memory: a conversion with
-// sub-workers needs no cross-origin isolation.
+// A converting sub-worker (started by web/worker.js, the coordinator). It loads its own wasm module, opens the same
+// folder from the same File objects, plans the same type, then converts the source chunks the coordinator hands it,
+// one module call each, with the chunk's bytes the coordinator read ahead. Its output goes back as transferred
+// ArrayBuffers with their absolute file offsets; the coordinator writes them. No shared memory: the page needs no
+// cross-origin isolation.
 'use strict';
 importScripts('slice_read.js', 'ggufsmith.js');
 
@@ -53,21 +53,24 @@ async function start(msg) {
   return { m, l };
 }
 
-// Rows [row0, row1) of a tensor; row0 is a multiple of its chunk_rows, row1 one too or its row count.
-async function convertRows({ m, l }, { tensor, row0, row1 }) {
+// One source chunk: its bytes read ahead by the coordinator go into the module first (stage), then convertChunk
+// reads from there; whatever was not read ahead it reads itself through gsRead.
+async function convertOne({ m, l }, { tensor, row, reads }) {
   const t = l.tensors[tensor];
   const rowBytes = t.rows ? t.bytes / t.rows : 0;
-  out = { pos: t.offset + row0 * rowBytes };
-  let row = row0;
-  do {
-    row = call(m.convertChunk, tensor, row).next_row;
-    postMessage({ progress: { bytesIn } });
-    while (inFlight > IN_FLIGHT) await credit();
-  } while (row < row1);
-  const end = t.offset + row1 * rowBytes;
-  if (out.pos !== end) throw new Error(`${t.name}: rows ${row0}-${row1} gave ${out.pos - (t.offset + row0 * rowBytes)} ` +
-                                       `bytes, expected ${end - (t.offset + row0 * rowBytes)}`);
+  out = { pos: t.offset + row * rowBytes };
+  for (const r of reads) {
+    const view = m.stage(r.handle, r.offset, r.buf.byteLength);
+    if (view) view.set(new Uint8Array(r.buf));
+  }
+  const res = call(m.convertChunk, tensor, row);
+  const next = Math.min(t.rows, row + t.chunk_rows);
+  if (res.next_row !== next || out.pos !== t.offset + next * rowBytes)
+    throw new Error(`${t.name}: the chunk at row ${row} gave ${out.pos - (t.offset + row * rowBytes)} bytes up to ` +
+                    `row ${res.next_row}, expected ${(next - row) * rowBytes} bytes up to row ${next}`);
   out = null;
+  while (inFlight > IN_FLIGHT) await credit();
+  return { bytesIn, stagedBytes: res.staged_bytes, directBytes: res.js_bytes };
 }
 
 let job = null;
@@ -85,9 +88,8 @@ onmessage = (ev) => {
       if (msg.start) {
         job = await start(msg.start);
         postMessage({ ready: true });
-      } else if (msg.task) {
-        await convertRows(job, msg.task);
-        postMessage({ taskDone: true, bytesIn });
+      } else if (msg.chunk) {
+        postMessage({ chunkDone: await convertOne(job, msg.chunk) });
       }
     } catch (e) {
       postMessage({ error: String(e && e.message || e) });

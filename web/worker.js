@@ -1,9 +1,8 @@
-// The dedicated worker: owns the wasm module, reads the dropped File objects in slices, writes the GGUF into the
-// origin-private file system. Everything here is synchronous from the module's point of view (FileReaderSync,
-// a sync access handle), which is why it runs in a worker and not on the page's thread.
-// With workers > 1 it coordinates a parallel conversion instead: it writes the header, and sub-workers
-// (web/converter.js, each with its own module) convert the tensors it hands out and send their bytes back to be
-// written at their offsets.
+// The dedicated worker: owns the wasm module that opens the folder and plans (reading the dropped File objects in
+// slices through FileReaderSync: synchronous from the module's point of view, which is why it runs in a worker and
+// not on the page's thread), and coordinates a conversion: it writes the header into the origin-private file system,
+// reads the source chunks ahead, and converting sub-workers (web/converter.js, each with its own module) convert them
+// and send their bytes back to be written at their offsets.
 'use strict';
 importScripts('slice_read.js', 'ggufsmith.js');
 
@@ -93,70 +92,48 @@ async function outputDir() {
   return root.getDirectoryHandle(OUT_DIR, { create: true });
 }
 
-async function convert({ type, workers, chunkBytes }, id) {
-  const m = await modulePromise;
-  if (workers > 1) return convertParallel(m, type, workers, chunkBytes || 0, id);
-  const outName = call(m.plan, type).output_name;
-  const dir = await outputDir();
-  for await (const key of dir.keys()) await dir.removeEntry(key);  // the previous conversion's output
-  const handle = await dir.getFileHandle(outName, { create: true });
-  if (!handle.createSyncAccessHandle)
-    throw new Error('this browser cannot write files synchronously from a worker (FileSystemFileHandle.' +
-                    'createSyncAccessHandle); use a current Chrome, Edge, Firefox or Safari');
-  const access = await handle.createSyncAccessHandle();
-  let pos = 0, last = 0, bytesIn = 0;
-  m.gsWrite = (view) => {
-    const n = access.write(view, { at: pos });
-    if (n !== view.length) return `short write (${n} of ${view.length} bytes): disk full or storage quota reached?`;
-    pos += n;
-    return '';
-  };
-  m.gsProgress = (tensor, nTensors, read, bytesTotal, name) => {
-    bytesIn = read;
-    const now = performance.now();
-    if (now - last < PROGRESS_EVERY_MS && bytesIn < bytesTotal) return;
-    last = now;
-    postMessage({ id, progress: { tensor, nTensors, bytesIn, bytesTotal, name, bytesOut: pos } });
-  };
-  const t0 = performance.now();
-  try {
-    call(m.convert, type);
-    access.flush();
-  } catch (e) {
-    access.close();
-    await dir.removeEntry(outName).catch(() => {});
-    throw e;
-  } finally {
-    m.gsWrite = () => 'no output is open';
-    m.gsProgress = null;
-  }
-  access.close();
-  return { done: { dir: OUT_DIR, name: outName, bytes: pos, bytesIn, seconds: (performance.now() - t0) / 1000 } };
-}
-
-// The work as tasks of at most TASK_CHUNKS source chunks (~8 MiB each) of one tensor, largest tensors first: a big
-// tensor is shared by several sub-workers, and the small ones fill in at the end.
-const TASK_CHUNKS = 4;
-function plannedTasks(tensors) {
+// Every source chunk of the layout (one convertChunk call each), largest tensors first: a big tensor is shared by
+// several converting workers, and the small ones fill in at the end.
+function plannedChunks(tensors) {
   const order = tensors.map((t, i) => i).sort((a, b) => tensors[b].source_bytes - tensors[a].source_bytes || a - b);
-  const tasks = [];
+  const chunks = [];
   for (const i of order) {
     const { rows, chunk_rows: step } = tensors[i];
-    if (rows === 0) tasks.push({ tensor: i, row0: 0, row1: 0 });
-    for (let r = 0; r < rows; r += step * TASK_CHUNKS)
-      tasks.push({ tensor: i, row0: r, row1: Math.min(rows, r + step * TASK_CHUNKS) });
+    if (rows === 0) chunks.push({ tensor: i, row: 0 });
+    for (let r = 0; r < rows; r += step) chunks.push({ tensor: i, row: r });
   }
-  return tasks;
+  return chunks;
 }
 
-// Tasks go to whichever sub-worker asks next. Each piece a sub-worker posts is written at its offset and acknowledged: the acknowledgement is its credit
-// to convert more, so at most a few pieces per sub-worker wait here. Any error ends every sub-worker and removes
-// the output, as a failed single-worker conversion does.
-async function convertParallel(m, type, nWorkers, chunkBytes, id) {
-  const layout = call(m.layout, type, chunkBytes);
+// The source bytes of a chunk (chunkReads), read asynchronously so that reading overlaps the converting workers'
+// work. A range that cannot be read here is left out: the converting worker then reads it itself, and its read
+// fails with the core's message naming the file and tensor (one error path, the same with read-ahead or without).
+const MAX_AHEAD_RANGE = 64 << 20;
+async function readChunk(m, chunk) {
+  const reads = [];
+  for (const [handle, offset, bytes] of call(m.chunkReads, chunk.tensor, chunk.row).reads) {
+    if (bytes > MAX_AHEAD_RANGE || !files[handle]) continue;
+    try {
+      const buf = await files[handle].slice(offset, offset + bytes).arrayBuffer();
+      if (buf.byteLength === bytes) reads.push({ handle, offset, buf });
+    } catch {
+      // left to the converting worker's read
+    }
+  }
+  return { ...chunk, reads };
+}
+
+// The conversion: this worker writes the header, reads the source chunks ahead, and hands each to whichever
+// converting sub-worker (web/converter.js) is free; their bytes come back with their offsets and are written there.
+// Memory stays bounded: at most nWorkers + 1 chunks wait read, and each piece a sub-worker posts is acknowledged once
+// written, the acknowledgement being its credit to post more. Any error ends every sub-worker and removes the output.
+async function convert({ type, workers: nWorkers, chunkBytes }, id) {
+  const m = await modulePromise;
+  nWorkers = Math.max(1, nWorkers || 1);
+  const layout = call(m.layout, type, chunkBytes || 0);
   const outName = layout.output_name;
   const dir = await outputDir();
-  for await (const key of dir.keys()) await dir.removeEntry(key);
+  for await (const key of dir.keys()) await dir.removeEntry(key);  // the previous conversion's output
   const handle = await dir.getFileHandle(outName, { create: true });
   if (!handle.createSyncAccessHandle)
     throw new Error('this browser cannot write files synchronously from a worker (FileSystemFileHandle.' +
@@ -171,6 +148,7 @@ async function convertParallel(m, type, nWorkers, chunkBytes, id) {
                                            'disk full or storage quota reached?');
     written += n;
   };
+  let stagedBytes = 0, directBytes = 0;  // source bytes the sub-workers got read ahead / read themselves
   try {
     let hpos = 0;
     m.gsWrite = (view) => {
@@ -180,11 +158,11 @@ async function convertParallel(m, type, nWorkers, chunkBytes, id) {
     };
     call(m.writeHeader);
     access.truncate(layout.file_bytes);  // zeros: the alignment padding nothing else writes
-    const tasks = plannedTasks(layout.tensors);
-    const nTasks = tasks.length, nTensors = layout.tensors.length, bytesTotal = layout.source_bytes;
-    let next = 0, done = 0, tensorsDone = 0, lastName = '';
-    const left = new Array(nTensors).fill(0), current = [];  // tasks per tensor not done; each sub-worker's task
-    for (const t of tasks) ++left[t.tensor];
+    const chunks = plannedChunks(layout.tensors);
+    const nChunks = chunks.length, nTensors = layout.tensors.length, bytesTotal = layout.source_bytes;
+    let done = 0, tensorsDone = 0, lastName = '';
+    const left = new Array(nTensors).fill(0);  // chunks per tensor not converted yet
+    for (const c of chunks) ++left[c.tensor];
     const bytesIn = new Array(nWorkers).fill(0);
     const progress = (force) => {
       const now = performance.now();
@@ -195,17 +173,31 @@ async function convertParallel(m, type, nWorkers, chunkBytes, id) {
                                     name: lastName, bytesOut: written, workers: nWorkers } });
     };
     await new Promise((resolve, reject) => {
-      if (nTasks === 0) return resolve();
+      if (nChunks === 0) return resolve();
       let failed = false;
       const fail = (e) => { if (!failed) { failed = true; reject(e); } };
-      const handOut = (w, k) => {
-        if (next < nTasks) {
-          const task = current[k] = tasks[next++];
-          lastName = layout.tensors[task.tensor].name;
-          w.postMessage({ task });
-        } else if (done === nTasks) {
-          resolve();
+      const ready = [], idle = [], current = [];  // chunks read ahead; free sub-workers; each one's chunk
+      let nextRead = 0, reading = false;
+      const dispatch = () => {
+        while (!failed && idle.length && ready.length) {
+          const k = idle.shift(), chunk = current[k] = ready.shift();
+          lastName = layout.tensors[chunk.tensor].name;
+          subs[k].postMessage({ chunk }, chunk.reads.map((r) => r.buf));
         }
+        readAhead();
+      };
+      const readAhead = async () => {
+        if (reading) return;
+        reading = true;
+        try {
+          while (!failed && nextRead < nChunks && ready.length < nWorkers + 1) {
+            ready.push(await readChunk(m, chunks[nextRead++]));
+            dispatch();
+          }
+        } catch (e) {
+          fail(e);
+        }
+        reading = false;
       };
       for (let k = 0; k < nWorkers; ++k) {
         const w = new Worker('converter.js');
@@ -219,18 +211,26 @@ async function convertParallel(m, type, nWorkers, chunkBytes, id) {
               write(new Uint8Array(msg.piece.buf), msg.piece.at);
               w.postMessage({ written: 1 });
               progress(false);
-            } else if (msg.progress) {
+              return;
+            }
+            if (msg.progress) {
               bytesIn[k] = msg.progress.bytesIn;
               progress(false);
-            } else if (msg.ready) {
-              handOut(w, k);
-            } else if (msg.taskDone) {
-              bytesIn[k] = msg.bytesIn;
+              return;
+            }
+            if (msg.chunkDone) {
+              bytesIn[k] = msg.chunkDone.bytesIn;
+              stagedBytes += msg.chunkDone.stagedBytes;
+              directBytes += msg.chunkDone.directBytes;
               ++done;
               if (--left[current[k].tensor] === 0) ++tensorsDone;
-              progress(done === nTasks);
-              handOut(w, k);
+              progress(done === nChunks);
+              if (done === nChunks) return resolve();
+            } else if (!msg.ready) {
+              return;
             }
+            idle.push(k);  // started, or done with its chunk
+            dispatch();
           } catch (e) {
             fail(e);
           }
@@ -242,6 +242,7 @@ async function convertParallel(m, type, nWorkers, chunkBytes, id) {
         w.postMessage({ start: { ...folderSpec, imatrix: imatrixSource, type, chunkBytes,
                                  expect: { file_bytes: layout.file_bytes, header_bytes: layout.header_bytes } } });
       }
+      readAhead();
     });
     access.flush();
   } catch (e) {
@@ -254,8 +255,8 @@ async function convertParallel(m, type, nWorkers, chunkBytes, id) {
   }
   for (const w of subs) w.terminate();
   access.close();
-  const bytesIn = layout.source_bytes;
-  return { done: { dir: OUT_DIR, name: outName, bytes: layout.file_bytes, bytesIn, workers: nWorkers,
+  return { done: { dir: OUT_DIR, name: outName, bytes: layout.file_bytes, bytesIn: layout.source_bytes,
+                   workers: nWorkers, readAhead: stagedBytes / Math.max(1, stagedBytes + directBytes),
                    seconds: (performance.now() - t0) / 1000 } };
 }
 

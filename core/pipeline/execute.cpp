@@ -179,6 +179,14 @@ public:
         return rows_per_chunk(RowReader(tp.source, cat, open, tp.out.ne[0], nrows));
     }
 
+    // The file ranges the chunk of tp from first_row reads (RowReader::ranges), empty for a computed tensor.
+    std::vector<FileRange> chunk_reads(const TensorPlan& tp, uint64_t first_row) {
+        const uint64_t nrows = tp.out.nrows();
+        if (tp.source.values || first_row >= nrows) return {};
+        const RowReader rr(tp.source, cat, open, tp.out.ne[0], nrows);
+        return rr.ranges(first_row, std::min(rows_per_chunk(rr), nrows - first_row));
+    }
+
 private:
     const Catalog& cat;
     const ExecuteOptions& opt;
@@ -280,6 +288,10 @@ TensorConverter::~TensorConverter() = default;
 uint64_t TensorConverter::rows(size_t index) const { return plan_.tensors.at(index).out.nrows(); }
 
 uint64_t TensorConverter::chunk_rows(size_t index) const { return writer_->chunk_rows(plan_.tensors.at(index)); }
+
+std::vector<FileRange> TensorConverter::chunk_reads(size_t index, uint64_t first_row) const {
+    return writer_->chunk_reads(plan_.tensors.at(index), first_row);
+}
 
 uint64_t TensorConverter::convert(size_t index, Sink& out, uint64_t first_row, size_t max_chunks) {
     const GgufTensorInfo& t = plan_.tensors.at(index).out;

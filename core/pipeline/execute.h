@@ -9,6 +9,7 @@
 #include "core/io/sink.h"
 #include "core/model/model_input.h"
 #include "core/plan/plan.h"
+#include "core/pipeline/row_reader.h"
 #include "core/plan/split_plan.h"
 
 namespace gs {
@@ -66,6 +67,9 @@ public:
     uint64_t rows(size_t index) const;
     // Rows per source chunk: a conversion may start at any multiple of it (so a tensor can be spread over workers).
     uint64_t chunk_rows(size_t index) const;
+    // The source file ranges convert(index, out, first_row, 1) reads (see RowReader::ranges), for a caller that
+    // fetches them ahead: the page reads the next chunks while a worker converts this one.
+    std::vector<FileRange> chunk_reads(size_t index, uint64_t first_row) const;
 
 private:
     const Plan& plan_;

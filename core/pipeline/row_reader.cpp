@@ -18,7 +18,29 @@ RowReader::RowReader(const TensorSource& s, const Catalog& c, FileOpener open, u
     if (block_cols_) scale_cols_ = (row_len + block_cols_ - 1) / block_cols_;
 }
 
+std::vector<FileRange> RowReader::ranges(uint64_t row, uint64_t n) const {
+    std::vector<FileRange> v;
+    if (s_.transpose) return v;
+    uint64_t cum = 0;
+    for (const auto& sl : s_.slices) {
+        const uint64_t lo = std::max(row, cum), hi = std::min(row + n, cum + sl.rows);
+        if (lo < hi) {
+            const auto& ct = c_.tensors[sl.src];
+            v.push_back({ct.file, ct.st.offset + (sl.row_begin + lo - cum) * row_bytes_, (hi - lo) * row_bytes_});
+        }
+        cum += sl.rows;
+    }
+    return v;
+}
+
 void RowReader::read_plain(uint64_t row, uint64_t n, uint8_t* dst) {
+    if (!s_.transpose) {
+        for (const FileRange& r : ranges(row, n)) {
+            open_(r.file).read(r.offset, dst, static_cast<size_t>(r.bytes));
+            dst += r.bytes;
+        }
+        return;
+    }
     const uint64_t esize = dtype_size(dtype_);
     uint64_t cum = 0;
     for (const auto& sl : s_.slices) {
@@ -27,19 +49,15 @@ void RowReader::read_plain(uint64_t row, uint64_t n, uint8_t* dst) {
             const auto& ct = c_.tensors[sl.src];
             RangeReader& r = open_(ct.file);
             uint8_t* out = dst + (lo - row) * row_bytes_;
-            if (!s_.transpose) {
-                r.read(ct.st.offset + (sl.row_begin + lo - cum) * row_bytes_, out, static_cast<size_t>((hi - lo) * row_bytes_));
-            } else {
-                // Source is [row_len, cols]; output rows lo..hi are source columns. One read per source row of the
-                // (hi - lo) wanted columns, scattered into the output rows.
-                const uint64_t cols = ct.st.numel() / row_len_;
-                const uint64_t k = hi - lo, c0 = sl.row_begin + lo - cum;
-                tmp_.resize(static_cast<size_t>(k * esize));
-                for (uint64_t i = 0; i < row_len_; ++i) {
-                    r.read(ct.st.offset + (i * cols + c0) * esize, tmp_.data(), tmp_.size());
-                    for (uint64_t m = 0; m < k; ++m)
-                        std::memcpy(out + m * row_bytes_ + i * esize, tmp_.data() + m * esize, static_cast<size_t>(esize));
-                }
+            // Source is [row_len, cols]; output rows lo..hi are source columns. One read per source row of the
+            // (hi - lo) wanted columns, scattered into the output rows.
+            const uint64_t cols = ct.st.numel() / row_len_;
+            const uint64_t k = hi - lo, c0 = sl.row_begin + lo - cum;
+            tmp_.resize(static_cast<size_t>(k * esize));
+            for (uint64_t i = 0; i < row_len_; ++i) {
+                r.read(ct.st.offset + (i * cols + c0) * esize, tmp_.data(), tmp_.size());
+                for (uint64_t m = 0; m < k; ++m)
+                    std::memcpy(out + m * row_bytes_ + i * esize, tmp_.data() + m * esize, static_cast<size_t>(esize));
             }
         }
         cum += sl.rows;

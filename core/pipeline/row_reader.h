@@ -15,6 +15,12 @@ namespace gs {
 
 using FileOpener = std::function<RangeReader&(size_t file)>;
 
+// Bytes [offset, offset + bytes) of Catalog::files[file].
+struct FileRange {
+    size_t file = 0;
+    uint64_t offset = 0, bytes = 0;
+};
+
 class RowReader {
 public:
     RowReader(const TensorSource& s, const Catalog& c, FileOpener open, uint64_t row_len, uint64_t nrows);
@@ -24,6 +30,9 @@ public:
     uint64_t group() const { return group_; }
     // Reads rows [row, row + n) into dst (n * row_bytes() bytes). row is a multiple of group().
     void read(uint64_t row, uint64_t n, uint8_t* dst);
+    // The file ranges read(row, n) reads, in order (they fill dst one after the other), so that a caller can fetch
+    // them ahead; empty for a transposed source, which is gathered by a short read per source row.
+    std::vector<FileRange> ranges(uint64_t row, uint64_t n) const;
 
     // Whether any slice is a scaled (FP8) weight; the width of a scale's column block; scales per row.
     bool scaled() const { return scale_cols_ != 0; }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <tuple>
 
 #include "core/gguf/reader.h"
 #include "core/gguf/writer.h"
@@ -204,4 +205,75 @@ TEST_CASE("llama-quantize tensor order", "[plan]") {
     CHECK(quantize_order_less("blk.2.ffn_up.weight", "blk.10.attn_k.weight"));
     CHECK(quantize_order_less("blk.3.attn_k.weight", "blk.3.attn_norm.weight"));
     CHECK_FALSE(quantize_order_less("token_embd.weight", "output_norm.weight"));
+}
+
+namespace {
+// A folder whose readers log every read (file, offset, bytes), to see what a conversion really reads.
+struct ReadLog {
+    std::vector<std::tuple<std::string, uint64_t, uint64_t>> reads;
+};
+struct LoggingReader final : RangeReader {
+    std::unique_ptr<RangeReader> r;
+    std::string rel;
+    ReadLog& log;
+    LoggingReader(std::unique_ptr<RangeReader> r, std::string rel, ReadLog& log)
+        : r(std::move(r)), rel(std::move(rel)), log(log) {}
+    const std::string& name() const override { return r->name(); }
+    uint64_t size() const override { return r->size(); }
+    void read(uint64_t offset, void* dst, size_t n) override {
+        log.reads.emplace_back(rel, offset, n);
+        r->read(offset, dst, n);
+    }
+};
+struct LoggingFolder final : Folder {
+    std::unique_ptr<Folder> f;
+    ReadLog& log;
+    LoggingFolder(std::unique_ptr<Folder> f, ReadLog& log) : f(std::move(f)), log(log) {}
+    std::string name() const override { return f->name(); }
+    std::vector<std::string> files() const override { return f->files(); }
+    bool has(const std::string& rel) const override { return f->has(rel); }
+    std::unique_ptr<RangeReader> open(const std::string& rel) const override {
+        return std::make_unique<LoggingReader>(f->open(rel), rel, log);
+    }
+};
+}  // namespace
+
+TEST_CASE("chunk_reads names exactly the reads of a chunk's conversion", "[pipeline][layout]") {
+    ReadLog log;
+    LoggingFolder folder(native::open_folder(kModel), log);
+    ModelInput in = load_model_input(folder);
+    Plan p = build_plan(in, PlanOptions{GgmlType::F16});
+    set_2d_types(p, GgmlType::Q4_K);
+    // Two stacked slices of other tensors' rows, out of file order, as an expert stack or a fused tensor has.
+    TensorPlan& stacked = p.tensors[p.tensors.size() - 2];
+    const uint64_t nrows = stacked.out.nrows();
+    REQUIRE(stacked.source.slices.size() == 1);
+    REQUIRE(!stacked.source.permute_heads);
+    const SourceSlice whole_src = stacked.source.slices[0];
+    stacked.source.slices = {{whole_src.src, nrows / 2, nrows - nrows / 2}, {whole_src.src, 0, nrows / 2}};
+    check_source(stacked.source, in.catalog, stacked.out.name, stacked.out.ne[0], nrows);
+
+    ExecuteOptions o;
+    o.chunk_bytes = 48 << 10;  // chunks that cut the slices and the head groups' tensors several times
+    TensorConverter conv(p, in, "out.gguf", o);
+    size_t chunks = 0, multi = 0;
+    for (size_t k = 0; k < p.tensors.size(); ++k) {
+        for (uint64_t first = 0; first < conv.rows(k);) {
+            const std::vector<FileRange> expected = conv.chunk_reads(k, first);
+            log.reads.clear();
+            StringSink s;
+            const uint64_t next = conv.convert(k, s, first, 1);
+            std::vector<std::tuple<std::string, uint64_t, uint64_t>> named;
+            for (const FileRange& r : expected) named.emplace_back(in.catalog.files[r.file].name, r.offset, r.bytes);
+            INFO(p.tensors[k].out.name << " from row " << first);
+            CHECK(!named.empty());
+            CHECK(log.reads == named);
+            multi += named.size() > 1;
+            ++chunks;
+            first = next;
+        }
+        CHECK(conv.chunk_reads(k, conv.rows(k)).empty());
+    }
+    CHECK(chunks > p.tensors.size());
+    CHECK(multi > 0);  // a chunk across the two slices
 }

@@ -69,6 +69,27 @@ try {
     console.log(line.join('   '));
     rmSync(nativeOut);
   }
+  // The ceiling the browser sets: File.slice() reads of the weights alone (8 MiB, FileReaderSync in a worker, as
+  // the page's workers read), no conversion, no writes.
+  await page.goto(server.url);
+  await page.setInputFiles('#folder', dir);
+  const readMBs = await page.evaluate(() => new Promise((resolve) => {
+    const file = [...document.getElementById('folder').files].find((f) => f.name === 'model.safetensors');
+    const code = `onmessage = (ev) => {
+      const file = ev.data, n = 8 << 20;
+      let best = 0;
+      for (let pass = 0; pass < 3; ++pass) {
+        const t0 = performance.now();
+        for (let off = 0; off < file.size; off += n) new FileReaderSync().readAsArrayBuffer(file.slice(off, off + n));
+        best = Math.max(best, file.size / 1e6 / ((performance.now() - t0) / 1000));
+      }
+      postMessage(best);
+    };`;
+    const w = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+    w.onmessage = (ev) => resolve(ev.data);
+    w.postMessage(file);
+  }));
+  console.log(`browser File reads alone: ${readMBs.toFixed(1)} MB/s (best of 3 passes: 8 MiB File.slice() + FileReaderSync in a worker)`);
 } finally {
   await context.close();
   await server.close();

@@ -53,6 +53,13 @@ for (const model of ['tinystories-656k', 'dev-llama-spm']) {
           `${model} ${type}: ${bytes.length} bytes (plan said ${plan.file_bytes}), CLI ${expected.length}, ` +
           `${bytes.equals(expected) ? 'identical' : 'DIFFERENT'} ${r.error || ''}` +
           ` [wasm ${secs.toFixed(2)} s incl. module overhead, native process ${nativeSecs.toFixed(2)} s]`);
+    const pieces = [];
+    const c = gs.convertChunked(type, (view) => { pieces.push(Buffer.from(view)); });
+    const chunked = Buffer.concat(pieces);
+    check(!c.error && chunked.equals(expected) && c.staged_bytes === c.source_bytes && c.js_bytes === 0,
+          `${model} ${type} chunk by chunk with read-ahead (the page's path): ` +
+          `${chunked.equals(expected) ? 'identical' : 'DIFFERENT'}, ${c.staged_bytes} of ${c.source_bytes} source ` +
+          `bytes read ahead, ${c.js_bytes} read directly ${c.error || ''}`);
   }
   check(gs.hooks.maxRead <= 32 * MiB, `${model}: largest single read ${gs.hooks.maxRead} bytes (<= 32 MiB)`);
   folder.close();
@@ -170,9 +177,15 @@ if (opt.large) {
     const hash = createHash('sha256');
     let written = 0;
     const t0 = performance.now();
-    const r = gs.convert(type, (view) => { written += view.length; hash.update(view); });
+    // F16 as execute_plan writes it; Q4_K_M as the page converts: chunk by chunk, every byte read ahead.
+    const chunked = type === 'Q4_K_M';
+    const write = (view) => { written += view.length; hash.update(view); };
+    const r = chunked ? gs.convertChunked(type, write) : gs.convert(type, write);
     const secs = (performance.now() - t0) / 1000;
-    check(r.ok && written === plan.file_bytes,
+    if (chunked) check(r.staged_bytes === r.source_bytes && r.js_bytes === 0,
+                       `generated ${type} chunk by chunk: ${r.staged_bytes} of ${r.source_bytes} source bytes read ` +
+                       `ahead, ${r.js_bytes} read directly`);
+    check(!r.error && written === plan.file_bytes,
           `generated ${type}: ${(written / 1e9).toFixed(2)} GB written (plan ${(plan.file_bytes / 1e9).toFixed(2)}), ` +
           `${(srcBytes / 1e6 / secs).toFixed(1)} MB/s read in wasm ${r.error || ''}`);
     check(r.heap_bytes < 512 * MiB, `generated ${type}: wasm heap ${(r.heap_bytes / MiB).toFixed(0)} MiB (< 512 MiB)`);

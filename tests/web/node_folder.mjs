@@ -37,6 +37,41 @@ export async function loadModule(jsPath) {
       hooks.write = write;
       try { return call('convert', type); } finally { hooks.write = () => 'no output is open'; }
     },
+    // The page's path (web/worker.js + web/converter.js) in one thread, tensors in file order: layout, header, then
+    // every source chunk with its bytes read ahead into the module (chunkReads + stage) before convertChunk. write
+    // gets the file in order, zero padding included. Returns {heap_bytes, source_bytes, staged_bytes, js_bytes} or
+    // {error}.
+    convertChunked(type, write) {
+      const r = { heap_bytes: 0, staged_bytes: 0, js_bytes: 0 };
+      try {
+        hooks.write = write;
+        const layout = call('layout', type, 0);
+        if (layout.error) return layout;
+        r.source_bytes = layout.source_bytes;
+        call('writeHeader');
+        let pos = layout.header_bytes;
+        hooks.write = (view) => { write(view); pos += view.length; };
+        for (let i = 0; i < layout.tensors.length; ++i) {
+          const t = layout.tensors[i];
+          if (pos < t.offset) write(new Uint8Array(t.offset - pos)), pos = t.offset;
+          let row = 0;
+          do {
+            for (const [handle, offset, bytes] of call('chunkReads', i, row).reads)
+              hooks.files[handle].read(offset, m.stage(handle, offset, bytes));
+            const c = call('convertChunk', i, row);
+            if (c.error) return c;
+            r.heap_bytes = Math.max(r.heap_bytes, c.heap_bytes);
+            r.staged_bytes += c.staged_bytes;
+            r.js_bytes += c.js_bytes;
+            row = c.next_row;
+          } while (row < t.rows);
+        }
+        if (pos < layout.file_bytes) write(new Uint8Array(layout.file_bytes - pos));
+        return r;
+      } finally {
+        hooks.write = () => 'no output is open';
+      }
+    },
   };
 }
 

@@ -204,18 +204,49 @@ std::string write_header() {
     });
 }
 
+// The source ranges convertChunk(index, row) will read, for the page's read-ahead: {"reads": [[gsRead handle,
+// offset, bytes], ...]} (empty where a tensor is gathered by many short reads, or computed).
+std::string chunk_reads(double index, double row) {
+    return guarded([&] {
+        if (!session || !session->converter) throw Error("no conversion is laid out");
+        const size_t i = static_cast<size_t>(index);
+        if (i >= session->plan->tensors.size()) throw Error("tensor index out of range");
+        json reads = json::array();
+        for (const FileRange& r : session->converter->chunk_reads(i, static_cast<uint64_t>(row)))
+            reads.push_back({session->folder->handle_of(session->input.catalog.files[r.file].name), r.offset, r.bytes});
+        return json{{"reads", reads}};
+    });
+}
+
+// A heap view for bytes [offset, offset + n) of file `handle` that the next convertChunk() reads from there instead
+// of calling gsRead (JsFolder::stage); undefined if no file has that handle.
+emscripten::val stage(double handle, double offset, double n) {
+    if (!session || n < 0 || n > double(1u << 30)) return emscripten::val::undefined();
+    uint8_t* p = session->folder->stage(static_cast<int>(handle), static_cast<uint64_t>(offset), static_cast<size_t>(n));
+    if (!p) return emscripten::val::undefined();
+    return emscripten::val(emscripten::typed_memory_view(static_cast<size_t>(n), p));
+}
+
 // Converts one source chunk of the layout's tensor `index` from row `row` (a multiple of its chunk_rows) on, its
-// bytes through gsWrite, in order. {"next_row": the row to continue with, "rows": the tensor's}.
+// bytes through gsWrite, in order. {"next_row": the row to continue with, "rows": the tensor's, "staged_bytes" /
+// "js_bytes": source bytes it took from staged buffers / read through gsRead}.
 std::string convert_chunk(double index, double row) {
     return guarded([&] {
         if (!session || !session->converter) throw Error("no conversion is laid out");
         const size_t i = static_cast<size_t>(index);
         if (i >= session->plan->tensors.size()) throw Error("tensor index out of range");
+        JsFolder& f = *session->folder;
+        const uint64_t staged0 = f.staged_bytes(), js0 = f.js_bytes();
         JsSink sink;
+        struct Unstage {  // the staged bytes serve this chunk only, whatever happens
+            JsFolder& f;
+            ~Unstage() { f.clear_staged(); }
+        } unstage{*session->folder};
         const uint64_t next = session->converter->convert(i, sink, static_cast<uint64_t>(row), 1);
         sink.flush();
         return json{{"next_row", next}, {"rows", session->converter->rows(i)}, {"bytes", sink.written()},
-                    {"heap_bytes", emscripten_get_heap_size()}};
+                    {"heap_bytes", emscripten_get_heap_size()}, {"staged_bytes", f.staged_bytes() - staged0},
+                    {"js_bytes", f.js_bytes() - js0}};
     });
 }
 }  // namespace
@@ -224,6 +255,8 @@ EMSCRIPTEN_BINDINGS(ggufsmith) {
     emscripten::function("layout", &layout);
     emscripten::function("writeHeader", &write_header);
     emscripten::function("convertChunk", &convert_chunk);
+    emscripten::function("chunkReads", &chunk_reads);
+    emscripten::function("stage", &stage);
     emscripten::function("openFolder", &open_folder);
     emscripten::function("loadImatrix", &load_imatrix);
     emscripten::function("clearImatrix", &clear_imatrix);

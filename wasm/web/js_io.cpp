@@ -76,10 +76,35 @@ std::unique_ptr<RangeReader> JsFolder::open(const std::string& rel) const {
     throw Error(rel, "", "is not in the folder");
 }
 
+int JsFolder::handle_of(const std::string& rel) const {
+    for (const auto& f : files_)
+        if (f.name == rel) return f.handle;
+    return -1;
+}
+
+uint8_t* JsFolder::stage(int handle, uint64_t offset, size_t n) {
+    for (size_t i = 0; i < files_.size(); ++i)
+        if (files_[i].handle == handle) {
+            staged_.push_back({i, offset, std::vector<uint8_t>(n)});
+            return staged_.back().bytes.data();
+        }
+    return nullptr;
+}
+
+void JsFolder::clear_staged() { staged_.clear(); }
+
 void JsFolder::read(size_t file, uint64_t offset, void* dst, size_t n) const {
+    for (const Staged& s : staged_)
+        if (s.file == file && offset >= s.offset && offset - s.offset <= s.bytes.size() &&
+            n <= s.bytes.size() - (offset - s.offset)) {
+            std::memcpy(dst, s.bytes.data() + (offset - s.offset), n);
+            staged_bytes_ += n;
+            return;
+        }
     char err[kErrCap] = "";
     auto js_read = [&](uint64_t off, void* to, size_t len) {
         gs_js_read(files_[file].handle, static_cast<double>(off), static_cast<uint8_t*>(to), len, err, kErrCap);
+        js_bytes_ += len;
         if (err[0]) throw Error(files_[file].name, "", std::string("read failed: ") + err);
     };
     if (n >= kSmallRead) {  // the pipeline's chunks are ~8 MiB; only a huge safetensors header is longer

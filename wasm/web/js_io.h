@@ -26,12 +26,29 @@ public:
     std::vector<std::string> files() const override;
     bool has(const std::string& rel) const override;
     std::unique_ptr<RangeReader> open(const std::string& rel) const override;
+    int handle_of(const std::string& rel) const;  // -1 if not in the folder
 
     // Reads through the small-read window: a RowReader transposing a tensor asks for many short ranges, and one
     // JS round trip (a File.slice() and a FileReaderSync) per few bytes would dominate.
     void read(size_t file, uint64_t offset, void* dst, size_t n) const;
 
+    // Read-ahead (web/worker.js fetches the next chunks' bytes while a converting worker is busy): a heap buffer for
+    // bytes [offset, offset + n) of the file with gsRead handle `handle`, to be filled by JS; reads inside it are
+    // served from there, without a File.slice() round trip, until clear_staged(). Null if no file has the handle.
+    uint8_t* stage(int handle, uint64_t offset, size_t n);
+    void clear_staged();
+    // Bytes served from staged buffers / read through gsRead, since the folder was opened.
+    uint64_t staged_bytes() const { return staged_bytes_; }
+    uint64_t js_bytes() const { return js_bytes_; }
+
 private:
+    struct Staged {
+        size_t file;
+        uint64_t offset;
+        std::vector<uint8_t> bytes;
+    };
+    std::vector<Staged> staged_;
+    mutable uint64_t staged_bytes_ = 0, js_bytes_ = 0;
     std::string name_;
     std::vector<JsFile> files_;
     mutable std::vector<uint8_t> window_;
