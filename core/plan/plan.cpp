@@ -250,8 +250,15 @@ Plan build_plan(const ModelInput& in, const PlanOptions& opt_in) {
     for (const auto& t : p.tensors)
         if (t.out.name == "token_embd.weight" && t.out.ne.size() == 2 && !t.source.values) embd = &t;
     if (embd) check_config_vocab_size(in, *embd);
-    std::string vocab_file;
-    for (auto& x : vocab_metadata(*in.folder, in.config, opt.vocab, &vocab_file)) set(kv, x.key, std::move(x.value));
+    VocabCache fresh;
+    VocabCache& vc = opt.vocab_cache ? *opt.vocab_cache : fresh;
+    if (!vc.kv) vc.kv = vocab_metadata(*in.folder, in.config, opt.vocab, &vc.file);
+    const std::string vocab_file = vc.file;
+    if (&vc == &fresh) {
+        for (auto& x : *vc.kv) set(kv, x.key, std::move(x.value));
+    } else {
+        for (const auto& x : *vc.kv) set(kv, x.key, x.value);
+    }
     for (auto& x : a.vocab_kv) set(kv, x.key, std::move(x.value));
     if (embd) check_tokens_fill_embedding(in, *embd, kv, vocab_file);
     // The tensors were still mapped: the architecture's keys (which llama.cpp reads even for a vocabulary-only

@@ -36,6 +36,13 @@ struct Plan {
     uint64_t source_bytes(const Catalog& c) const;  // what the pipeline will read
 };
 
+// The tokenizer.* metadata of one folder under one VocabOptions, kept between plans: reading and parsing a large
+// tokenizer.json (Llama 3's 9 MB) is most of a plan's time, and the page plans every type of the folder it opens.
+struct VocabCache {
+    std::optional<Metadata> kv;
+    std::string file;  // vocab_metadata's source
+};
+
 struct PlanOptions {
     GgmlType out_type = GgmlType::F16;  // plain conversion (F32, F16 or BF16) when no quantization is asked for
     // A llama-quantize ftype or profile: types chosen as llama-quantize would, tensors in its order. Wins over
@@ -45,6 +52,9 @@ struct PlanOptions {
     std::string force_arch;  // a Hugging Face class name overriding config.json's "architectures"
     VocabOptions vocab;                 // tokenizer choices (--tokenizer-pre)
     bool vocab_only = false;            // metadata only, no tensors (like convert_hf_to_gguf.py --vocab-only)
+    // Filled by the first plan that uses it, then used instead of reading the tokenizer again; only for plans of
+    // the same folder with the same `vocab` options.
+    VocabCache* vocab_cache = nullptr;
 };
 
 Plan build_plan(const ModelInput& in, const PlanOptions& opt);

@@ -19,6 +19,7 @@
 #include "core/plan/tensor_order.h"
 #include "core/quant/quant.h"
 #include "native/file_io.h"
+#include "tests/logging_folder.h"
 #include "tests/memory_folder.h"
 #include "tests/support.h"
 #include "tests/unit/st_builder.h"
@@ -207,40 +208,10 @@ TEST_CASE("llama-quantize tensor order", "[plan]") {
     CHECK_FALSE(quantize_order_less("token_embd.weight", "output_norm.weight"));
 }
 
-namespace {
-// A folder whose readers log every read (file, offset, bytes), to see what a conversion really reads.
-struct ReadLog {
-    std::vector<std::tuple<std::string, uint64_t, uint64_t>> reads;
-};
-struct LoggingReader final : RangeReader {
-    std::unique_ptr<RangeReader> r;
-    std::string rel;
-    ReadLog& log;
-    LoggingReader(std::unique_ptr<RangeReader> r, std::string rel, ReadLog& log)
-        : r(std::move(r)), rel(std::move(rel)), log(log) {}
-    const std::string& name() const override { return r->name(); }
-    uint64_t size() const override { return r->size(); }
-    void read(uint64_t offset, void* dst, size_t n) override {
-        log.reads.emplace_back(rel, offset, n);
-        r->read(offset, dst, n);
-    }
-};
-struct LoggingFolder final : Folder {
-    std::unique_ptr<Folder> f;
-    ReadLog& log;
-    LoggingFolder(std::unique_ptr<Folder> f, ReadLog& log) : f(std::move(f)), log(log) {}
-    std::string name() const override { return f->name(); }
-    std::vector<std::string> files() const override { return f->files(); }
-    bool has(const std::string& rel) const override { return f->has(rel); }
-    std::unique_ptr<RangeReader> open(const std::string& rel) const override {
-        return std::make_unique<LoggingReader>(f->open(rel), rel, log);
-    }
-};
-}  // namespace
 
 TEST_CASE("chunk_reads names exactly the reads of a chunk's conversion", "[pipeline][layout]") {
-    ReadLog log;
-    LoggingFolder folder(native::open_folder(kModel), log);
+    test::ReadLog log;
+    test::LoggingFolder folder(native::open_folder(kModel), log);
     ModelInput in = load_model_input(folder);
     Plan p = build_plan(in, PlanOptions{GgmlType::F16});
     set_2d_types(p, GgmlType::Q4_K);

@@ -7,8 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/gguf/writer.h"
+#include "core/model/model_input.h"
+#include "core/plan/ftype.h"
 #include "core/plan/plan.h"
 #include "native/file_io.h"
+#include "tests/logging_folder.h"
 #include "tests/support.h"
 
 using namespace gs;
@@ -99,5 +103,37 @@ TEST_CASE("command-line style overrides reach the plan", "[plan]") {
         else if (t.out.name == "token_embd.weight") CHECK(t.out.type == GgmlType::Q6_K);
         else if (t.out.ne.size() == 1) CHECK(t.out.type == GgmlType::F32);
         else CHECK(t.out.type == GgmlType::Q8_0);
+    }
+}
+
+TEST_CASE("a vocabulary cache gives the same plans and reads the tokenizer once", "[plan]") {
+    test::ReadLog log;
+    test::LoggingFolder folder(native::open_folder(test::shared_path("models/dev-llama-spm")), log);
+    const ModelInput in = load_model_input(folder);
+    auto header = [](const Plan& p) {
+        std::vector<GgufTensorInfo> infos = p.infos();
+        return encode_gguf_header(p.kv, infos);
+    };
+    auto tokenizer_reads = [&] {
+        size_t n = 0;
+        for (const auto& r : log.reads) n += std::get<0>(r) == "tokenizer.model";
+        return n;
+    };
+    VocabCache cache;
+    for (const char* type : {"Q4_K_M", "IQ2_XXS", "F16"}) {
+        PlanOptions po;
+        po.quant = resolve_quant_name(type);
+        po.allow_unwritable = true;
+        log.reads.clear();
+        const std::string plain = header(build_plan(in, po));
+        CHECK(tokenizer_reads() > 0);
+        po.vocab_cache = &cache;
+        log.reads.clear();
+        const bool first = !cache.kv;
+        const std::string cached = header(build_plan(in, po));
+        INFO(type);
+        CHECK(cached == plain);
+        CHECK((tokenizer_reads() > 0) == first);  // only the plan that filled the cache read the tokenizer
+        CHECK(cache.file == "tokenizer.model");
     }
 }

@@ -32,6 +32,7 @@ EM_JS(void, gs_js_progress, (size_t tensor, size_t n_tensors, double bytes_in, d
 struct Session {
     std::unique_ptr<JsFolder> folder;
     ModelInput input;
+    VocabCache vocab;  // the folder's tokenizer metadata, read by the first plan (every type is planned on opening)
     // A parallel conversion's plan (layout()), which convertChunk() converts tensors of.
     std::unique_ptr<Plan> plan;
     std::unique_ptr<TensorConverter> converter;
@@ -72,6 +73,7 @@ Plan plan_for(const std::string& type, bool dry_run, size_t* imatrix_tensors = n
     po.quant = profile_named(type);
     po.quant->options.has_imatrix = imatrix != nullptr;
     po.allow_unwritable = dry_run;
+    po.vocab_cache = &session->vocab;
     Plan p = build_plan(session->input, po);
     if (imatrix) {
         const size_t n = apply_imatrix(p, imatrix->im, imatrix->name);
