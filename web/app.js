@@ -1,7 +1,8 @@
 // The page: collects the dropped/chosen folder's files, talks to the worker, renders the plan and progress.
 // Automation contract (docs/web.md): #folder, #imatrix, #use-imatrix, #type, #convert, #save, #error,
 // body[data-state] = idle -> planned -> converting -> done | error. URL parameter ?workers=N: converting workers
-// (default: min(navigator.hardwareConcurrency, 4), 1 for F32/F16/BF16/Q8_0); ?chunk-kib=N.
+// (default: min(navigator.hardwareConcurrency, 4); 0 for F32/F16/BF16/Q8_0: the page's worker converts alone);
+// ?chunk-kib=N.
 import { filesFromInput, filesFromDrop, findImatrix } from './folder.js';
 import { formatBytes, formatDuration, imatrixText, renderModel, renderPlan, typeLabel } from './render.js';
 
@@ -20,11 +21,12 @@ const params = new URLSearchParams(location.search);
 const CHUNK_BYTES = Math.max(0, parseInt(params.get('chunk-kib'), 10) || 0) * 1024;
 const ASKED_WORKERS = parseInt(params.get('workers'), 10);
 // Types that only convert (F32/F16/BF16) or quantize trivially (Q8_0) are bound by the browser's file reads and
-// writes, where more workers only add copies (docs/performance.md: F16 0.91x with two), so they default to one.
+// writes: they convert in the page's worker alone (0 converting workers), where extra workers only add copies
+// (docs/performance.md). The others get converting workers, and the page's worker reads ahead for them.
 const IO_BOUND_TYPES = new Set(['F32', 'F16', 'BF16', 'Q8_0']);
 function workersFor(type) {
-  if (ASKED_WORKERS >= 1) return Math.min(ASKED_WORKERS, 16);
-  if (IO_BOUND_TYPES.has(type)) return 1;
+  if (ASKED_WORKERS >= 0) return Math.min(ASKED_WORKERS, 16);
+  if (IO_BOUND_TYPES.has(type)) return 0;
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4));
 }
 
@@ -174,7 +176,7 @@ async function convert() {
     $('progress').value = 1;
     $('progress-text').textContent = `done: read ${formatBytes(done.bytesIn)}, wrote ${formatBytes(done.bytes)} in ` +
       `${formatDuration(done.seconds)} (${(done.bytesIn / 1e6 / Math.max(done.seconds, 1e-3)).toFixed(1)} MB/s, ` +
-      `${done.workers > 1 ? `${done.workers} workers` : '1 worker'}, ${Math.floor(done.readAhead * 100)}% read ahead)`;
+      `${workersText(done)})`;
     $('result').hidden = false;
     setState('done');
   } catch (e) {
@@ -185,6 +187,11 @@ async function convert() {
     $('use-imatrix').disabled = !imatrixChoice;
     $('cancel').hidden = true;
   }
+}
+
+function workersText({ workers, readAhead }) {
+  if (!workers) return 'in one worker';
+  return `${workers} converting worker${workers > 1 ? 's' : ''}, ${Math.floor(readAhead * 100)}% read ahead`;
 }
 
 // Copies the finished file to a place the user picks, streaming from OPFS (bounded memory).

@@ -1,8 +1,8 @@
 // The dedicated worker: owns the wasm module that opens the folder and plans (reading the dropped File objects in
 // slices through FileReaderSync: synchronous from the module's point of view, which is why it runs in a worker and
-// not on the page's thread), and coordinates a conversion: it writes the header into the origin-private file system,
-// reads the source chunks ahead, and converting sub-workers (web/converter.js, each with its own module) convert them
-// and send their bytes back to be written at their offsets.
+// not on the page's thread), and runs a conversion into the origin-private file system: by itself (workers = 0), or
+// as coordinator: it writes the header, reads the source chunks ahead, and converting sub-workers (web/converter.js,
+// each with its own module) convert them and send their bytes back to be written at their offsets.
 'use strict';
 importScripts('slice_read.js', 'ggufsmith.js');
 
@@ -92,6 +92,54 @@ async function outputDir() {
   return root.getDirectoryHandle(OUT_DIR, { create: true });
 }
 
+// A fresh OPFS file for the output (the previous conversion's is removed) and its synchronous access handle.
+async function openOutput(outName) {
+  const dir = await outputDir();
+  for await (const key of dir.keys()) await dir.removeEntry(key);
+  const handle = await dir.getFileHandle(outName, { create: true });
+  if (!handle.createSyncAccessHandle)
+    throw new Error('this browser cannot write files synchronously from a worker (FileSystemFileHandle.' +
+                    'createSyncAccessHandle); use a current Chrome, Edge, Firefox or Safari');
+  return { dir, access: await handle.createSyncAccessHandle() };
+}
+
+// workers = 0: the whole conversion in this worker, one synchronous module call (execute_plan reads each chunk
+// through gsRead, and each encoded chunk goes from the heap straight into the file). Where reading and writing are
+// the work (F32/F16/BF16/Q8_0) this is the fastest path: no second module, no copies between workers.
+async function convertHere(m, type, id) {
+  const outName = call(m.plan, type).output_name;
+  const { dir, access } = await openOutput(outName);
+  let pos = 0, last = 0, bytesIn = 0;
+  m.gsWrite = (view) => {
+    const n = access.write(view, { at: pos });
+    if (n !== view.length) return `short write (${n} of ${view.length} bytes): disk full or storage quota reached?`;
+    pos += n;
+    return '';
+  };
+  m.gsProgress = (tensor, nTensors, read, bytesTotal, name) => {
+    bytesIn = read;
+    const now = performance.now();
+    if (now - last < PROGRESS_EVERY_MS && bytesIn < bytesTotal) return;
+    last = now;
+    postMessage({ id, progress: { tensor, nTensors, bytesIn, bytesTotal, name, bytesOut: pos } });
+  };
+  const t0 = performance.now();
+  try {
+    call(m.convert, type);
+    access.flush();
+  } catch (e) {
+    access.close();
+    await dir.removeEntry(outName).catch(() => {});
+    throw e;
+  } finally {
+    m.gsWrite = () => 'no output is open';
+    m.gsProgress = null;
+  }
+  access.close();
+  return { done: { dir: OUT_DIR, name: outName, bytes: pos, bytesIn, workers: 0,
+                   seconds: (performance.now() - t0) / 1000 } };
+}
+
 // Every source chunk of the layout (one convertChunk call each), largest tensors first: a big tensor is shared by
 // several converting workers, and the small ones fill in at the end.
 function plannedChunks(tensors) {
@@ -123,22 +171,16 @@ async function readChunk(m, chunk) {
   return { ...chunk, reads };
 }
 
-// The conversion: this worker writes the header, reads the source chunks ahead, and hands each to whichever
+// workers >= 1: this worker writes the header, reads the source chunks ahead, and hands each to whichever
 // converting sub-worker (web/converter.js) is free; their bytes come back with their offsets and are written there.
 // Memory stays bounded: at most nWorkers + 1 chunks wait read, and each piece a sub-worker posts is acknowledged once
 // written, the acknowledgement being its credit to post more. Any error ends every sub-worker and removes the output.
 async function convert({ type, workers: nWorkers, chunkBytes }, id) {
   const m = await modulePromise;
-  nWorkers = Math.max(1, nWorkers || 1);
+  if (!(nWorkers >= 1)) return convertHere(m, type, id);
   const layout = call(m.layout, type, chunkBytes || 0);
   const outName = layout.output_name;
-  const dir = await outputDir();
-  for await (const key of dir.keys()) await dir.removeEntry(key);  // the previous conversion's output
-  const handle = await dir.getFileHandle(outName, { create: true });
-  if (!handle.createSyncAccessHandle)
-    throw new Error('this browser cannot write files synchronously from a worker (FileSystemFileHandle.' +
-                    'createSyncAccessHandle); use a current Chrome, Edge, Firefox or Safari');
-  const access = await handle.createSyncAccessHandle();
+  const { dir, access } = await openOutput(outName);
   const subs = [];
   const t0 = performance.now();
   let written = 0, last = 0;

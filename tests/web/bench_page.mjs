@@ -1,8 +1,8 @@
-// The page's throughput in headless Chromium with 1 and more converting workers (?workers=N), next to the native CLI
-// at -j 1, on the same generated Llama model (BF16, written to disk once). The page's output must be identical to
+// The page's throughput in headless Chromium with 0 (the page's worker alone) and more converting workers
+// (?workers=N), next to the native CLI at -j 1, on the same generated Llama model (BF16, written to disk once). The page's output must be identical to
 // the CLI's. Source MB/s from the time between clicking #convert and state "done" (OPFS write included).
 // Usage: node bench_page.mjs --web web --cli PATH --shared DIR --work DIR [--layers 4] [--types F16,Q4_K_M]
-//        [--workers 1,2] [--repeat 1] [--chromium /usr/bin/chromium]
+//        [--workers 0,1,2] [--repeat 1] [--chromium /usr/bin/chromium]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +14,7 @@ import { serve } from './static_server.mjs';
 const { values: opt } = parseArgs({ options: {
   web: { type: 'string' }, cli: { type: 'string' }, shared: { type: 'string' }, work: { type: 'string' },
   layers: { type: 'string', default: '4' }, types: { type: 'string', default: 'F16,Q4_K_M' },
-  workers: { type: 'string', default: '1,2' }, repeat: { type: 'string', default: '1' },
+  workers: { type: 'string', default: '0,1,2' }, repeat: { type: 'string', default: '1' },
   chromium: { type: 'string', default: '/usr/bin/chromium' },
 } });
 for (const k of ['web', 'cli', 'shared', 'work']) opt[k] = resolve(opt[k]);

@@ -23,14 +23,14 @@ for (const k of ['cli', 'shared', 'work']) opt[k] = resolve(opt[k]);
 // playwright-core is installed with the other npm test dependencies in tests/js (scripts/setup-js.sh).
 const { chromium } = createRequire(new URL('../js/package.json', import.meta.url))('playwright-core');
 
-// [model, type, with the folder's imatrix, converting workers (?workers=N),
+// [model, type, with the folder's imatrix, converting workers (?workers=N; 0: the page's worker converts alone),
 //  source chunk KiB (?chunk-kib: small ones spread each tensor over several workers; 0: the default 8 MiB)]
-const CASES = [['tinystories-656k', 'F16', false, 1], ['tinystories-656k', 'F16', false, 2],
+const CASES = [['tinystories-656k', 'F16', false, 0], ['tinystories-656k', 'F16', false, 2],
                ['tinystories-656k', 'Q4_K_M', false, 1], ['tinystories-656k', 'Q4_K_M', false, 3, 16],
-               ['dev-llama-spm', 'F16', false, 1], ['dev-llama-spm', 'F16', false, 3, 64],
-               ['dev-llama-spm', 'Q4_K_M', false, 1], ['dev-llama-spm', 'Q4_K_M', false, 2],
+               ['dev-llama-spm', 'F16', false, 0], ['dev-llama-spm', 'F16', false, 3, 64],
+               ['dev-llama-spm', 'Q4_K_M', false, 0], ['dev-llama-spm', 'Q4_K_M', false, 2],
                ['dev-llama-spm', 'Q4_K_M', true, 1], ['dev-llama-spm', 'Q4_K_M', true, 3, 48],
-               ['dev-llama-spm', 'IQ2_XXS', true, 1], ['dev-llama-spm', 'IQ2_XXS', true, 2]];
+               ['dev-llama-spm', 'IQ2_XXS', true, 0], ['dev-llama-spm', 'IQ2_XXS', true, 2]];
 const PREFIX = 'ggufsmith: error: ';
 const failures = [];
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
@@ -156,9 +156,10 @@ try {
     const progress = await page.evaluate(() => window.__progress.filter((t) => /MB\/s, ETA/.test(t)).at(-1) || '');
     check(progress !== '', `${what}: progress shown: ${progress.replace('\n', ' / ')}`);
     const summary = await page.textContent('#progress-text');
-    // Every source byte reached the converting workers read ahead by the coordinator (none of these models has a
-    // tensor gathered by short reads), so none was read while a worker waited.
-    check(summary.endsWith(`, ${workers > 1 ? `${workers} workers` : '1 worker'}, 100% read ahead)`), `${what}: ${summary}`);
+    // With converting workers, every source byte reached them read ahead by the coordinator (none of these models
+    // has a tensor gathered by short reads), so none was read while a worker waited.
+    const tail = workers === 0 ? ', in one worker)' : `, ${workers} converting worker${workers > 1 ? 's' : ''}, 100% read ahead)`;
+    check(summary.endsWith(tail), `${what}: ${summary}`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
     const got = readFileSync(await download.path());
     const diff = firstDifference(got, expected);
@@ -251,13 +252,13 @@ try {
     check(await state() === 'planned', `dropped files: ${await page.textContent('#folder-name')} planned ` +
                                        `(${await page.textContent('#error')})`);
   }
-  // A converting sub-worker failing mid-conversion (a shard cut short on disk after the folder was opened): every
-  // worker stops, the core's one-line message is shown, nothing is offered and the partial output is removed. The
-  // single-worker path fails on the same file.
+  // A converting sub-worker failing mid-conversion (a shard cut short on disk after the folder was opened, so the
+  // read-ahead gets nothing and the sub-worker's own read fails): every worker stops, the core's one-line message is
+  // shown, nothing is offered and the partial output is removed. The page's worker alone fails with the same line.
   {
     const src = join(opt.shared, 'models', 'dev-llama-spm');
     const messages = [];
-    for (const workers of [2, 1]) {
+    for (const workers of [2, 1, 0]) {
       const dir = join(opt.work, `cut-${workers}`, 'dev-llama-spm');
       mkdirSync(dir, { recursive: true });
       for (const f of ['config.json', 'model.safetensors', 'tokenizer.model']) copyFileSync(join(src, f), join(dir, f));
@@ -282,7 +283,7 @@ try {
             await page.isHidden('#save') && left.length === 0,
             `shard cut short, workers=${workers}: "${text}", output files left: [${left.join(', ')}]`);
     }
-    check(messages[0] === messages[1], 'shard cut short: the same message with 2 workers as with 1');
+    check(messages.every((m) => m === messages[0]), 'shard cut short: the same message with 2, 1 and 0 workers');
   }
   // Cancel: clicked in the same task as Convert, so it always lands while the conversion is running.
   {
