@@ -15,6 +15,7 @@ let types = [];       // [{name, profile, file_bytes, bpw, executable, why, need
 let imatrixChoice = null;  // {name, index} (a file of the folder) or {name, file} (picked); null: none offered
 let imatrixOn = false;     // whether the choice is loaded and used
 let saveUrl = null;   // object URL of the finished GGUF (a disk-backed OPFS File)
+let outputName = '';  // the selected type's GGUF file name, as the CLI names it
 const params = new URLSearchParams(location.search);
 // Source bytes per chunk of a parallel conversion, in KiB (?chunk-kib=N; default 8 MiB): tests make it small so
 // that test-sized tensors are shared by several workers. The output does not depend on it.
@@ -118,7 +119,7 @@ async function openFolder(found, keepImatrix = false) {
 async function setImatrix(source) {
   clearError();
   $('run').hidden = true;  // a finished conversion was made with the previous setting
-  for (const id of ['type', 'convert', 'use-imatrix', 'imatrix']) $(id).disabled = true;
+  for (const id of ['type', 'convert', 'convert-to', 'use-imatrix', 'imatrix']) $(id).disabled = true;
   try {
     const r = await request('imatrix', { source });
     types = r.types;
@@ -130,13 +131,14 @@ async function setImatrix(source) {
   } catch (e) {
     showError(e);
   } finally {
-    for (const id of ['type', 'convert', 'imatrix']) $(id).disabled = false;
+    for (const id of ['type', 'convert', 'convert-to', 'imatrix']) $(id).disabled = false;
     $('use-imatrix').disabled = !imatrixChoice;
   }
 }
 
 async function showPlan() {
   const { plan } = await request('plan', { type: $('type').value });
+  outputName = plan.output_name;
   renderModel(plan.model);
   renderPlan(plan);
   $('plan').dataset.type = plan.type;  // which type the table shows (it is replaced asynchronously)
@@ -145,11 +147,28 @@ async function showPlan() {
   $('type-note').textContent = t && t.description ? t.description : '';
 }
 
-async function convert() {
+// Convert to file…: the user picks where the GGUF goes first, and the conversion writes straight into it (no copy
+// in the browser's storage). Only where showSaveFilePicker exists (Chrome, Edge).
+async function convertTo() {
+  let target;
+  try {
+    target = await window.showSaveFilePicker({
+      suggestedName: outputName,
+      types: [{ description: 'GGUF model', accept: { 'application/octet-stream': ['.gguf'] } }],
+    });
+  } catch (e) {
+    if (e.name !== 'AbortError') showError(e);
+    return;
+  }
+  await convert(target);
+}
+
+// target: a FileSystemFileHandle the user picked, or none (the GGUF goes to OPFS and is offered by #save).
+async function convert(target = null) {
   clearError();
   $('run').hidden = false;
   $('result').hidden = true;
-  for (const id of ['convert', 'type', 'folder', 'imatrix', 'use-imatrix']) $(id).disabled = true;
+  for (const id of ['convert', 'convert-to', 'type', 'folder', 'imatrix', 'use-imatrix']) $(id).disabled = true;
   $('cancel').hidden = false;
   if (saveUrl) URL.revokeObjectURL(saveUrl);
   saveUrl = null;
@@ -164,15 +183,20 @@ async function convert() {
       `${rate.toFixed(1)} MB/s, ETA ${formatDuration(eta)}`;
   };
   try {
-    const { done } = await request('convert', { type: $('type').value, workers: workersFor($('type').value), chunkBytes: CHUNK_BYTES });
-    const root = await navigator.storage.getDirectory();
-    const file = await (await (await root.getDirectoryHandle(done.dir)).getFileHandle(done.name)).getFile();
-    saveUrl = URL.createObjectURL(file);  // backed by the OPFS file on disk, not by memory
-    $('save').href = saveUrl;
-    $('save').download = done.name;
-    $('save').textContent = `Save ${done.name} (${formatBytes(done.bytes)})`;
-    $('saveas').hidden = !window.showSaveFilePicker;
-    $('saveas').onclick = () => saveAs(file, done.name);
+    const type = $('type').value;
+    const { done } = await request('convert', { type, workers: workersFor(type), chunkBytes: CHUNK_BYTES, target });
+    $('save').hidden = $('saveas').hidden = !!done.picked;
+    $('saved').textContent = done.picked ? `written to ${done.picked}` : '';
+    if (!done.picked) {
+      const root = await navigator.storage.getDirectory();
+      const file = await (await (await root.getDirectoryHandle(done.dir)).getFileHandle(done.name)).getFile();
+      saveUrl = URL.createObjectURL(file);  // backed by the OPFS file on disk, not by memory
+      $('save').href = saveUrl;
+      $('save').download = done.name;
+      $('save').textContent = `Save ${done.name} (${formatBytes(done.bytes)})`;
+      $('saveas').hidden = !window.showSaveFilePicker;
+      $('saveas').onclick = () => saveAs(file, done.name);
+    }
     $('progress').value = 1;
     $('progress-text').textContent = `done: read ${formatBytes(done.bytesIn)}, wrote ${formatBytes(done.bytes)} in ` +
       `${formatDuration(done.seconds)} (${(done.bytesIn / 1e6 / Math.max(done.seconds, 1e-3)).toFixed(1)} MB/s, ` +
@@ -183,7 +207,7 @@ async function convert() {
     if (!e.cancelled) showError(e);  // after a cancel, cancel() reopens the folder and sets the state
   } finally {
     onProgress = null;
-    for (const id of ['convert', 'type', 'folder', 'imatrix']) $(id).disabled = false;
+    for (const id of ['convert', 'convert-to', 'type', 'folder', 'imatrix']) $(id).disabled = false;
     $('use-imatrix').disabled = !imatrixChoice;
     $('cancel').hidden = true;
   }
@@ -239,7 +263,9 @@ function wire() {
     if (file) pickImatrix(file);
   });
   $('use-imatrix').addEventListener('change', (ev) => setImatrix(ev.target.checked ? imatrixChoice : null));
-  $('convert').addEventListener('click', convert);
+  $('convert').addEventListener('click', () => convert());
+  $('convert-to').hidden = !window.showSaveFilePicker;
+  $('convert-to').addEventListener('click', convertTo);
   $('cancel').addEventListener('click', () => cancel().catch(showError));
   document.addEventListener('dragover', (ev) => { ev.preventDefault(); document.body.classList.add('dragging'); });
   document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));

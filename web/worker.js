@@ -103,6 +103,44 @@ async function openOutput(outName) {
   return { dir, access: await handle.createSyncAccessHandle() };
 }
 
+// Where a conversion with converting workers writes: an OPFS file through its sync access handle, or a file the user
+// picked (showSaveFilePicker on the page) through its writable stream, whose asynchronous writes this worker can
+// wait for (the module never does). The browser writes a picked file's bytes to a temporary file and puts it in
+// place on close(); abort() discards them, so a failed conversion leaves no output that looks complete.
+async function opfsOutput(outName) {
+  const { dir, access } = await openOutput(outName);
+  return {
+    name: outName,
+    write(view, at) {
+      const n = access.write(view, { at });
+      if (n !== view.length) throw new Error(`${outName}: write failed: short write (${n} of ${view.length} bytes): ` +
+                                             'disk full or storage quota reached?');
+    },
+    size(bytes) { access.truncate(bytes); },  // zeros: the alignment padding nothing else writes
+    close() { access.flush(); access.close(); },
+    async abort() { access.close(); await dir.removeEntry(outName).catch(() => {}); },
+    done: { dir: OUT_DIR, name: outName },
+  };
+}
+
+async function pickedOutput(handle) {
+  let writable;
+  try {
+    writable = await handle.createWritable();
+  } catch (e) {
+    throw new Error(`${handle.name}: cannot write the picked file: ${e && e.message || e}`);
+  }
+  const failed = (e) => { throw new Error(`${handle.name}: write failed: ${e && e.message || e}`); };
+  return {
+    name: handle.name,
+    write: (view, at) => writable.write({ type: 'write', position: at, data: view }).catch(failed),
+    size: (bytes) => writable.truncate(bytes).catch(failed),
+    close: () => writable.close().catch(failed),
+    abort: () => writable.abort().catch(() => {}),
+    done: { picked: handle.name, name: handle.name },
+  };
+}
+
 // workers = 0: the whole conversion in this worker, one synchronous module call (execute_plan reads each chunk
 // through gsRead, and each encoded chunk goes from the heap straight into the file). Where reading and writing are
 // the work (F32/F16/BF16/Q8_0) this is the fastest path: no second module, no copies between workers.
@@ -175,31 +213,30 @@ async function readChunk(m, chunk) {
 // converting sub-worker (web/converter.js) is free; their bytes come back with their offsets and are written there.
 // Memory stays bounded: at most nWorkers + 1 chunks wait read, and each piece a sub-worker posts is acknowledged once
 // written, the acknowledgement being its credit to post more. Any error ends every sub-worker and removes the output.
-async function convert({ type, workers: nWorkers, chunkBytes }, id) {
+async function convert({ type, workers: nWorkers, chunkBytes, target }, id) {
   const m = await modulePromise;
-  if (!(nWorkers >= 1)) return convertHere(m, type, id);
+  if (!target && !(nWorkers >= 1)) return convertHere(m, type, id);
+  nWorkers = Math.max(1, nWorkers || 0);  // a picked file is written asynchronously: only this path can
   const layout = call(m.layout, type, chunkBytes || 0);
-  const outName = layout.output_name;
-  const { dir, access } = await openOutput(outName);
+  const out = target ? await pickedOutput(target) : await opfsOutput(layout.output_name);
   const subs = [];
   const t0 = performance.now();
   let written = 0, last = 0;
-  const write = (view, at) => {
-    const n = access.write(view, { at });
-    if (n !== view.length) throw new Error(`${outName}: write failed: short write (${n} of ${view.length} bytes): ` +
-                                           'disk full or storage quota reached?');
-    written += n;
-  };
+  // Writes go out one after the other in a chain; a piece is acknowledged once its write is done.
+  let writes = Promise.resolve();
+  const write = (view, at) => (writes = writes.then(() => out.write(view, at)).then(() => { written += view.length; }));
   let stagedBytes = 0, directBytes = 0;  // source bytes the sub-workers got read ahead / read themselves
   try {
-    let hpos = 0;
+    const header = [];
     m.gsWrite = (view) => {
-      write(view, hpos);
-      hpos += view.length;
+      header.push(view.slice());
       return '';
     };
     call(m.writeHeader);
-    access.truncate(layout.file_bytes);  // zeros: the alignment padding nothing else writes
+    await out.size(layout.file_bytes);
+    let at = 0;
+    for (const h of header) write(h, at), at += h.length;
+    await writes;
     const chunks = plannedChunks(layout.tensors);
     const nChunks = chunks.length, nTensors = layout.tensors.length, bytesTotal = layout.source_bytes;
     let done = 0, tensorsDone = 0, lastName = '';
@@ -250,9 +287,10 @@ async function convert({ type, workers: nWorkers, chunkBytes }, id) {
           try {
             if (msg.error) throw new Error(msg.error);
             if (msg.piece) {
-              write(new Uint8Array(msg.piece.buf), msg.piece.at);
-              w.postMessage({ written: 1 });
-              progress(false);
+              write(new Uint8Array(msg.piece.buf), msg.piece.at).then(() => {
+                w.postMessage({ written: 1 });
+                progress(false);
+              }, fail);
               return;
             }
             if (msg.progress) {
@@ -286,18 +324,18 @@ async function convert({ type, workers: nWorkers, chunkBytes }, id) {
       }
       readAhead();
     });
-    access.flush();
+    await writes;
+    await out.close();
   } catch (e) {
     for (const w of subs) w.terminate();
-    access.close();
-    await dir.removeEntry(outName).catch(() => {});
+    await writes.catch(() => {});
+    await out.abort();
     throw e;
   } finally {
     m.gsWrite = () => 'no output is open';
   }
   for (const w of subs) w.terminate();
-  access.close();
-  return { done: { dir: OUT_DIR, name: outName, bytes: layout.file_bytes, bytesIn: layout.source_bytes,
+  return { done: { ...out.done, bytes: layout.file_bytes, bytesIn: layout.source_bytes,
                    workers: nWorkers, readAhead: stagedBytes / Math.max(1, stagedBytes + directBytes),
                    seconds: (performance.now() - t0) / 1000 } };
 }

@@ -7,7 +7,8 @@
 // in #error.
 // Usage: node browser.test.mjs --web DIR --cli PATH --shared DIR --work DIR [--chromium PATH]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
@@ -284,6 +285,68 @@ try {
             `shard cut short, workers=${workers}: "${text}", output files left: [${left.join(', ')}]`);
     }
     check(messages.every((m) => m === messages[0]), 'shard cut short: the same message with 2, 1 and 0 workers');
+  }
+  // Convert to file…: the conversion writes straight into the file the user picks (here an OPFS file handed out by a
+  // stand-in for showSaveFilePicker: the same FileSystemFileHandle.createWritable API), with nothing in
+  // ggufsmith-out; a conversion that fails leaves the picked file as it was (empty).
+  {
+    await page.addInitScript(() => {
+      window.showSaveFilePicker = async ({ suggestedName }) => {
+        const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked', { create: true });
+        return d.getFileHandle(suggestedName, { create: true });
+      };
+    });
+    const opfs = (dir) => page.evaluate(async (dir) => {
+      const root = await navigator.storage.getDirectory();
+      const d = await root.getDirectoryHandle(dir, { create: true });
+      const files = {};
+      for await (const [name, h] of d.entries()) {
+        const buf = await (await h.getFile()).arrayBuffer();
+        files[name] = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', buf)),
+                                 (b) => b.toString(16).padStart(2, '0')).join('') + ` ${buf.byteLength}`;
+      }
+      return files;
+    }, dir);
+    const clear = () => page.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      for (const dir of ['picked', 'ggufsmith-out']) await root.removeEntry(dir, { recursive: true }).catch(() => {});
+    });
+    const model = 'tinystories-656k';
+    for (const type of ['F16', 'Q4_K_M']) {  // 0 and 2 converting workers by default: a picked file takes >= 1
+      await page.goto(server.url);
+      await clear();
+      await page.setInputFiles('#folder', join(opt.shared, 'models', model));
+      await settled(['planned', 'error']);
+      await page.selectOption('#type', type);
+      await page.waitForFunction((t) => document.getElementById('plan').dataset.type === t, type);
+      await page.click('#convert-to');
+      await settled(['done', 'error']);
+      const expected = nativeConvert(model, type);
+      const sha = createHash('sha256').update(expected).digest('hex') + ` ${expected.length}`;
+      const name = `${model}-${type}.gguf`;
+      const picked = await opfs('picked'), out = await opfs('ggufsmith-out');
+      check(await state() === 'done' && picked[name] === sha && Object.keys(out).length === 0 &&
+            await page.isHidden('#save') && (await page.textContent('#saved')) === `written to ${name}`,
+            `convert to a picked file, ${type}: ${JSON.stringify(picked)} (CLI ${sha}), ggufsmith-out ` +
+            `${JSON.stringify(out)}, "${await page.textContent('#saved')}" ${await page.textContent('#error')}`);
+    }
+    const dir = join(opt.work, 'cut-picked', model);
+    mkdirSync(dir, { recursive: true });
+    for (const f of readdirSync(join(opt.shared, 'models', model))) copyFileSync(join(opt.shared, 'models', model, f), join(dir, f));
+    await page.goto(server.url);
+    await clear();
+    await page.setInputFiles('#folder', dir);
+    await settled(['planned', 'error']);
+    await page.selectOption('#type', 'Q4_K_M');
+    await page.waitForFunction(() => document.getElementById('plan').dataset.type === 'Q4_K_M');
+    chmodSync(join(dir, 'model.safetensors'), 0o644);
+    truncateSync(join(dir, 'model.safetensors'), 1_000_000);
+    await page.click('#convert-to');
+    await settled(['done', 'error']);
+    const picked = await opfs('picked');
+    const text = await page.textContent('#error');
+    check(await state() === 'error' && /^model\.safetensors: /.test(text) && Object.values(picked).every((v) => v.endsWith(' 0')),
+          `convert to a picked file, shard cut short: "${text}", picked files ${JSON.stringify(picked)}`);
   }
   // Cancel: clicked in the same task as Convert, so it always lands while the conversion is running.
   {
