@@ -114,6 +114,26 @@ page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text());
 const settled = (states) => page.waitForFunction(
   (s) => s.includes(document.body.dataset.state), states, { timeout: 300_000 });
 const state = () => page.evaluate(() => document.body.dataset.state);
+// Opens the page at url (then runs before()), selects the folder and the type, and waits for that type's plan.
+async function openPlanned(url, dir, type, before = async () => {}) {
+  await page.goto(url);
+  await before();
+  await page.setInputFiles('#folder', dir);
+  await settled(['planned', 'error']);
+  await page.selectOption('#type', type);
+  await page.waitForFunction((t) => document.getElementById('plan').dataset.type === t, type);
+}
+// A copy of some files of a model folder, whose model.safetensors cutShort() truncates (the copies are read-only
+// when the originals are).
+function copyModel(src, dir, files = readdirSync(src)) {
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) copyFileSync(join(src, f), join(dir, f));
+  return dir;
+}
+function cutShort(dir, bytes) {
+  chmodSync(join(dir, 'model.safetensors'), 0o644);
+  truncateSync(join(dir, 'model.safetensors'), bytes);
+}
 
 try {
   for (const [model, type, withImatrix, workers, chunkKib = 0] of CASES) {
@@ -260,16 +280,10 @@ try {
     const src = join(opt.shared, 'models', 'dev-llama-spm');
     const messages = [];
     for (const workers of [2, 1, 0]) {
-      const dir = join(opt.work, `cut-${workers}`, 'dev-llama-spm');
-      mkdirSync(dir, { recursive: true });
-      for (const f of ['config.json', 'model.safetensors', 'tokenizer.model']) copyFileSync(join(src, f), join(dir, f));
-      await page.goto(`${server.url}?workers=${workers}`);
-      await page.setInputFiles('#folder', dir);
-      await settled(['planned', 'error']);
-      await page.selectOption('#type', 'Q4_K_M');
-      await page.waitForFunction(() => document.getElementById('plan').dataset.type === 'Q4_K_M');
-      chmodSync(join(dir, 'model.safetensors'), 0o644);
-      truncateSync(join(dir, 'model.safetensors'), 2_000_000);
+      const dir = copyModel(src, join(opt.work, `cut-${workers}`, 'dev-llama-spm'),
+                            ['config.json', 'model.safetensors', 'tokenizer.model']);
+      await openPlanned(`${server.url}?workers=${workers}`, dir, 'Q4_K_M');
+      cutShort(dir, 2_000_000);
       await page.click('#convert');
       await settled(['done', 'error']);
       const text = await page.textContent('#error');
@@ -313,12 +327,7 @@ try {
     });
     const model = 'tinystories-656k';
     for (const type of ['F16', 'Q4_K_M']) {  // 0 and 2 converting workers by default: a picked file takes >= 1
-      await page.goto(server.url);
-      await clear();
-      await page.setInputFiles('#folder', join(opt.shared, 'models', model));
-      await settled(['planned', 'error']);
-      await page.selectOption('#type', type);
-      await page.waitForFunction((t) => document.getElementById('plan').dataset.type === t, type);
+      await openPlanned(server.url, join(opt.shared, 'models', model), type, clear);
       await page.click('#convert-to');
       await settled(['done', 'error']);
       const expected = nativeConvert(model, type);
@@ -330,17 +339,9 @@ try {
             `convert to a picked file, ${type}: ${JSON.stringify(picked)} (CLI ${sha}), ggufsmith-out ` +
             `${JSON.stringify(out)}, "${await page.textContent('#saved')}" ${await page.textContent('#error')}`);
     }
-    const dir = join(opt.work, 'cut-picked', model);
-    mkdirSync(dir, { recursive: true });
-    for (const f of readdirSync(join(opt.shared, 'models', model))) copyFileSync(join(opt.shared, 'models', model, f), join(dir, f));
-    await page.goto(server.url);
-    await clear();
-    await page.setInputFiles('#folder', dir);
-    await settled(['planned', 'error']);
-    await page.selectOption('#type', 'Q4_K_M');
-    await page.waitForFunction(() => document.getElementById('plan').dataset.type === 'Q4_K_M');
-    chmodSync(join(dir, 'model.safetensors'), 0o644);
-    truncateSync(join(dir, 'model.safetensors'), 1_000_000);
+    const dir = copyModel(join(opt.shared, 'models', model), join(opt.work, 'cut-picked', model));
+    await openPlanned(server.url, dir, 'Q4_K_M', clear);
+    cutShort(dir, 1_000_000);
     await page.click('#convert-to');
     await settled(['done', 'error']);
     const picked = await opfs('picked');
