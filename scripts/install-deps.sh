@@ -5,6 +5,7 @@ set -euo pipefail
 want=(g++ cmake make python3 libhwy-dev nlohmann-json3-dev catch2)
 if [ "${1:-build}" = test ]; then
   want+=(emscripten nodejs npm chromium python3-numpy)  # numpy: the architecture logits reference (tests/integration/arch)
+  want+=(firefox-esr)  # the page's Firefox test (tests/web/firefox.test.mjs)
   want+=(clang libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer + sanitizer runtimes of Debian bookworm's clang 14
 fi
 if [ "${1:-build}" = bench ]; then
@@ -14,7 +15,8 @@ fi
 # Debian's npm conflicts with a nodejs that bundles its own npm.
 command_of() {
   case "$1" in
-    nodejs) echo node ;; npm) echo npm ;; emscripten) echo emcc ;; chromium) echo chromium ;; *) echo "" ;;
+    nodejs) echo node ;; npm) echo npm ;; emscripten) echo emcc ;; chromium) echo chromium ;;
+    firefox-esr) echo firefox-esr ;; *) echo "" ;;
   esac
 }
 missing=()

@@ -73,6 +73,11 @@ if(NOT GGUFSMITH_SANITIZE)
   add_test(NAME integration:web-chromium
            COMMAND ${PROJECT_SOURCE_DIR}/scripts/test-web.sh --cli ${GS_CLI} --work ${CMAKE_BINARY_DIR}/it-web)
   set_tests_properties(integration:web-chromium PROPERTIES TIMEOUT 1800 RESOURCE_LOCK wasm-web-build)
+  # The page in Firefox (Debian firefox-esr, headless, over WebDriver BiDi; node's WebSocket client).
+  add_test(NAME integration:web-firefox
+           COMMAND bash -c "\"$0\"/scripts/build-web.sh && node --experimental-websocket \"$0\"/tests/web/firefox.test.mjs --web \"$0\"/web --cli \"$1\" --shared \"$2\" --work \"$3\""
+                   ${PROJECT_SOURCE_DIR} ${GS_CLI} ${GGUFSMITH_SHARED_DIR} ${CMAKE_BINARY_DIR}/it-web-firefox)
+  set_tests_properties(integration:web-firefox PROPERTIES TIMEOUT 600 RESOURCE_LOCK wasm-web-build)
 
   # The same wasm module under node (no browser): byte identity with the CLI, error texts, read sizes.
   find_program(GGUFSMITH_NODE_HOST NAMES node nodejs)
