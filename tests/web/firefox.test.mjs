@@ -1,17 +1,18 @@
 // The page in Firefox (Debian's firefox-esr, headless), driven over WebDriver BiDi with a few lines of our own:
 // Playwright's Firefox support wants a newer Firefox than Debian's ESR (it fails on emulation commands ESR lacks),
-// and BiDi cannot fill a directory input, so the model's files are fetched from the test server inside the page and
-// dropped onto it as loose files (the page's drop path, folder name "model"). Each case converts through the page
-// and compares the SHA-256 of the GGUF the page wrote into OPFS with the native CLI's output for a folder named
-// "model". Covers what only a real browser shows: the worker, FileReaderSync, OPFS sync access handles, nested
+// and BiDi cannot choose a directory, so the model folder's files are either chosen one by one on #folder or fetched
+// from the test server inside the page and dropped onto it as loose files (folder name "model" either way). Each
+// case converts through the page and compares the SHA-256 of the GGUF the page wrote into OPFS with the native
+// CLI's output for a folder named "model". Covers what only a real browser shows: the worker, FileReaderSync, OPFS sync access handles, nested
 // converting workers and the wasm module in Firefox.
 // Usage: node --experimental-websocket firefox.test.mjs --web web --cli PATH --shared DIR --work DIR
 //        [--firefox /usr/bin/firefox-esr]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bidiSession, launchFirefox, pageRunner, setInputFiles } from './firefox_bidi.mjs';
 import { serve } from './static_server.mjs';
 
 const { values: opt } = parseArgs({ options: {
@@ -22,9 +23,10 @@ for (const k of ['web', 'cli', 'shared', 'work']) {
   if (!opt[k]) throw new Error(`--${k} is required`);
   opt[k] = resolve(opt[k]);
 }
-// [model, type, converting workers (?workers=N; 0: the page's worker alone)]
-const CASES = [['tinystories-656k', 'F16', 0], ['tinystories-656k', 'Q4_K_M', 2], ['dev-llama-spm', 'Q4_K_M', 1],
-               ['dev-llama-spm', 'IQ2_XXS', 2]];
+// [model, type, converting workers (?workers=N; 0: the page's worker alone), how the files reach the page: 'input'
+// (the folder's files chosen on #folder) or 'drop' (fetched by the page and dropped onto it)]
+const CASES = [['tinystories-656k', 'F16', 0, 'input'], ['tinystories-656k', 'Q4_K_M', 2, 'drop'],
+               ['dev-llama-spm', 'Q4_K_M', 1, 'input'], ['dev-llama-spm', 'IQ2_XXS', 2, 'drop']];
 const failures = [];
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
 
@@ -32,66 +34,18 @@ rmSync(opt.work, { recursive: true, force: true });
 mkdirSync(join(opt.work, 'site'), { recursive: true });
 symlinkSync(opt.web, join(opt.work, 'site', 'app'));
 
-// Firefox prints the BiDi endpoint on stderr once it listens.
-function launchFirefox() {
-  const profile = join(opt.work, 'profile');
-  mkdirSync(profile, { recursive: true });
-  const ff = spawn(opt.firefox, ['--headless', '--no-remote', '--remote-debugging-port=0', '--profile', profile,
-                                 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolveUrl, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`firefox did not start a BiDi endpoint: ${err}`)), 60_000);
-    ff.stderr.on('data', (d) => {
-      err += d;
-      const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(err);
-      if (m) { clearTimeout(timer); resolveUrl({ ff, url: m[1] }); }
-    });
-    ff.on('exit', (code) => reject(new Error(`firefox exited (${code}): ${err}`)));
-  });
-}
-
-// A BiDi session: send(method, params) resolves with the command's result or rejects with its error.
-async function bidiSession(url) {
-  const ws = new WebSocket(`${url}/session`);
-  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail(new Error(`cannot connect to ${url}`)); });
-  let next = 0;
-  const waiting = new Map();
-  ws.onmessage = (ev) => {
-    const msg = JSON.parse(ev.data);
-    const w = waiting.get(msg.id);
-    if (!w) return;  // events
-    waiting.delete(msg.id);
-    if (msg.type === 'error') w.fail(new Error(`${msg.error}: ${msg.message}`)); else w.ok(msg.result);
-  };
-  const send = (method, params) => new Promise((ok, fail) => {
-    const id = ++next;
-    waiting.set(id, { ok, fail });
-    ws.send(JSON.stringify({ id, method, params }));
-  });
-  await send('session.new', { capabilities: {} });
-  return { send, close: () => ws.close() };
-}
-
 const server = await serve(join(opt.work, 'site'));
-const { ff, url } = await launchFirefox();
+const { ff, url } = await launchFirefox(opt.firefox, join(opt.work, 'profile'));
 let session;
 try {
   session = await bidiSession(url);
   const { contexts } = await session.send('browsingContext.getTree', {});
   const context = contexts[0].context;
-  // Runs fn(arg) in the page (an async function's source) and returns its JSON-able result.
-  const run = async (fn, arg) => {
-    const r = await session.send('script.callFunction', {
-      functionDeclaration: `async (arg) => JSON.stringify(await (${fn})(JSON.parse(arg)))`,
-      arguments: [{ type: 'string', value: JSON.stringify(arg ?? null) }], awaitPromise: true, target: { context },
-    });
-    if (r.type === 'exception') throw new Error(`in the page: ${r.exceptionDetails.text}`);
-    return JSON.parse(r.result.value);
-  };
+  const run = pageRunner(session, context);
   const version = await run(async () => navigator.userAgent);
   console.log(`firefox: ${version}`);
-  for (const [model, type, workers] of CASES) {
-    const what = `${model} ${type} workers=${workers}`;
+  for (const [model, type, workers, how] of CASES) {
+    const what = `${model} ${type} workers=${workers} (${how})`;
     // The CLI on a copy named like the page's dropped folder (general.name and the file name come from it).
     const dir = join(opt.work, 'site', 'model');
     rmSync(dir, { recursive: true, force: true });
@@ -106,15 +60,18 @@ try {
     const sha = createHash('sha256').update(expected).digest('hex');
 
     await session.send('browsingContext.navigate', { context, url: `${server.url}app/?workers=${workers}`, wait: 'complete' });
-    const got = await run(async ({ names, type }) => {
+    if (how === 'input') await setInputFiles(session, context, '#folder', names.map((n) => join(dir, n)));
+    const got = await run(async ({ names, type, how }) => {
       const state = () => document.body.dataset.state;
       const until = async (states) => {
         while (!states.includes(state())) await new Promise((r) => setTimeout(r, 50));
         return state();
       };
-      const dt = new DataTransfer();
-      for (const n of names) dt.items.add(new File([await (await fetch(`../model/${n}`)).blob()], n));
-      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      if (how === 'drop') {
+        const dt = new DataTransfer();
+        for (const n of names) dt.items.add(new File([await (await fetch(`../model/${n}`)).blob()], n));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
       if (await until(['planned', 'error']) !== 'planned') return { error: document.getElementById('error').textContent };
       const select = document.getElementById('type');
       select.value = type;
@@ -127,7 +84,7 @@ try {
       const hash = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', buf)),
                               (b) => b.toString(16).padStart(2, '0')).join('');
       return { hash, bytes: buf.byteLength, summary: document.getElementById('progress-text').textContent };
-    }, { names, type });
+    }, { names, type, how });
     const tail = workers === 0 ? ', in one worker)' : `, ${workers} converting worker${workers > 1 ? 's' : ''}, 100% read ahead)`;
     check(!got.error && got.hash === sha && got.bytes === expected.length && got.summary.endsWith(tail),
           `${what}: ${got.error || `${got.bytes} bytes from the page, ${expected.length} from the CLI, ` +
