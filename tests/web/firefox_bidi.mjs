@@ -52,7 +52,7 @@ export function pageRunner(session, context) {
       arguments: [{ type: 'string', value: JSON.stringify(arg ?? null) }], awaitPromise: true, target: { context },
     });
     if (r.type === 'exception') throw new Error(`in the page: ${r.exceptionDetails.text}`);
-    return JSON.parse(r.result.value);
+    return r.result.type === 'string' ? JSON.parse(r.result.value) : undefined;  // undefined: fn returned nothing
   };
 }
 
