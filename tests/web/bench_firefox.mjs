@@ -5,11 +5,11 @@
 // File.slice() reads of the weights alone achieve (the ceiling of any page).
 // Usage: node --experimental-websocket bench_firefox.mjs --web web --cli PATH --shared DIR --work DIR [--layers 4]
 //        [--types F16,Q4_K_M] [--workers 0,1,2] [--repeat 1] [--firefox /usr/bin/firefox-esr]
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { fileReadSpeedInPage, nativeSeconds, pageResult, readLine } from './bench_common.mjs';
 import { bidiSession, launchFirefox, pageRunner, setInputFiles } from './firefox_bidi.mjs';
 import { writeGeneratedLlama } from './generated_model.mjs';
 import { serve } from './static_server.mjs';
@@ -42,12 +42,7 @@ try {
   console.log(`firefox: ${await run(async () => navigator.userAgent)}`);
   for (const type of opt.types.split(',')) {
     const nativeOut = join(opt.work, `native-${type}.gguf`);
-    let nativeSecs = Infinity;
-    for (let i = 0; i < +opt.repeat; ++i) {
-      const t0 = performance.now();
-      execFileSync(opt.cli, ['convert', dir, '-t', type, '-o', nativeOut, '-q', '-j', '1']);
-      nativeSecs = Math.min(nativeSecs, (performance.now() - t0) / 1000);
-    }
+    const nativeSecs = nativeSeconds(opt.cli, dir, type, nativeOut, +opt.repeat);
     // SHA-256 of every 16 MiB of the CLI's output: the page checks its file piece by piece (bounded memory).
     const expected = readFileSync(nativeOut), hashes = [];
     for (let a = 0; a < expected.length; a += PIECE) hashes.push(createHash('sha256').update(expected.subarray(a, a + PIECE)).digest('hex'));
@@ -87,29 +82,13 @@ try {
         if (i === 0) same = r.same;
       }
       identical &&= same;
-      line.push(`page workers=${workers} ${(srcBytes / 1e6 / secs).toFixed(1)} MB/s (${(nativeSecs / secs).toFixed(2)}× native` +
-                `${same ? ', identical' : ', DIFFERENT'})`);
+      line.push(pageResult(workers, srcBytes, nativeSecs, secs, same));
     }
     console.log(line.join('   '));
     rmSync(nativeOut);
   }
   await open('');
-  const readMBs = await run(async () => {
-    const file = [...document.getElementById('folder').files].find((f) => f.name === 'model.safetensors');
-    const code = `onmessage = (ev) => {
-      const file = ev.data, n = 8 << 20;
-      let best = 0;
-      for (let pass = 0; pass < 3; ++pass) {
-        const t0 = performance.now();
-        for (let off = 0; off < file.size; off += n) new FileReaderSync().readAsArrayBuffer(file.slice(off, off + n));
-        best = Math.max(best, file.size / 1e6 / ((performance.now() - t0) / 1000));
-      }
-      postMessage(best);
-    };`;
-    const w = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
-    return new Promise((ok) => { w.onmessage = (ev) => ok(ev.data); w.postMessage(file); });
-  });
-  console.log(`browser File reads alone: ${readMBs.toFixed(1)} MB/s (best of 3 passes: 8 MiB File.slice() + FileReaderSync in a worker)`);
+  console.log(readLine(await run(fileReadSpeedInPage)));
 } finally {
   session.close();
   ff.kill('SIGKILL');

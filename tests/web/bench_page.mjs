@@ -3,11 +3,11 @@
 // the CLI's. Source MB/s from the time between clicking #convert and state "done" (OPFS write included).
 // Usage: node bench_page.mjs --web web --cli PATH --shared DIR --work DIR [--layers 4] [--types F16,Q4_K_M]
 //        [--workers 0,1,2] [--repeat 1] [--chromium /usr/bin/chromium]
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { fileReadSpeedInPage, nativeSeconds, pageResult, readLine } from './bench_common.mjs';
 import { writeGeneratedLlama } from './generated_model.mjs';
 import { serve } from './static_server.mjs';
 
@@ -34,12 +34,7 @@ let identical = true;
 try {
   for (const type of opt.types.split(',')) {
     const nativeOut = join(opt.work, `native-${type}.gguf`);
-    let nativeSecs = Infinity;
-    for (let i = 0; i < +opt.repeat; ++i) {
-      const t0 = performance.now();
-      execFileSync(opt.cli, ['convert', dir, '-t', type, '-o', nativeOut, '-q', '-j', '1']);
-      nativeSecs = Math.min(nativeSecs, (performance.now() - t0) / 1000);
-    }
+    const nativeSecs = nativeSeconds(opt.cli, dir, type, nativeOut, +opt.repeat);
     const expected = readFileSync(nativeOut);
     const line = [`${type.padEnd(7)} native -j1 ${(srcBytes / 1e6 / nativeSecs).toFixed(1)} MB/s`];
     for (const workers of opt.workers.split(',').map(Number)) {
@@ -63,33 +58,14 @@ try {
         }
       }
       identical &&= same;
-      line.push(`page workers=${workers} ${(srcBytes / 1e6 / secs).toFixed(1)} MB/s (${(nativeSecs / secs).toFixed(2)}× native` +
-                `${same ? ', identical' : ', DIFFERENT'})`);
+      line.push(pageResult(workers, srcBytes, nativeSecs, secs, same));
     }
     console.log(line.join('   '));
     rmSync(nativeOut);
   }
-  // The ceiling the browser sets: File.slice() reads of the weights alone (8 MiB, FileReaderSync in a worker, as
-  // the page's workers read), no conversion, no writes.
   await page.goto(server.url);
   await page.setInputFiles('#folder', dir);
-  const readMBs = await page.evaluate(() => new Promise((resolve) => {
-    const file = [...document.getElementById('folder').files].find((f) => f.name === 'model.safetensors');
-    const code = `onmessage = (ev) => {
-      const file = ev.data, n = 8 << 20;
-      let best = 0;
-      for (let pass = 0; pass < 3; ++pass) {
-        const t0 = performance.now();
-        for (let off = 0; off < file.size; off += n) new FileReaderSync().readAsArrayBuffer(file.slice(off, off + n));
-        best = Math.max(best, file.size / 1e6 / ((performance.now() - t0) / 1000));
-      }
-      postMessage(best);
-    };`;
-    const w = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
-    w.onmessage = (ev) => resolve(ev.data);
-    w.postMessage(file);
-  }));
-  console.log(`browser File reads alone: ${readMBs.toFixed(1)} MB/s (best of 3 passes: 8 MiB File.slice() + FileReaderSync in a worker)`);
+  console.log(readLine(await page.evaluate(fileReadSpeedInPage)));
 } finally {
   await context.close();
   await server.close();
