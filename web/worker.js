@@ -106,15 +106,15 @@ async function openOutput(outName) {
 // Where a conversion with converting workers writes: an OPFS file through its sync access handle, or a file the user
 // picked (showSaveFilePicker on the page) through its writable stream, whose asynchronous writes this worker can
 // wait for (the module never does). The browser writes a picked file's bytes to a temporary file and puts it in
-// place on close(); abort() discards them, so a failed conversion leaves no output that looks complete.
+// place on close(); abort() discards them, so a failed conversion leaves no output that looks complete. write, size
+// and close fail with the bare reason; the caller names the file.
 async function opfsOutput(outName) {
   const { dir, access } = await openOutput(outName);
   return {
     name: outName,
     write(view, at) {
       const n = access.write(view, { at });
-      if (n !== view.length) throw new Error(`${outName}: write failed: short write (${n} of ${view.length} bytes): ` +
-                                             'disk full or storage quota reached?');
+      if (n !== view.length) throw new Error(`short write (${n} of ${view.length} bytes): disk full or storage quota reached?`);
     },
     size(bytes) { access.truncate(bytes); },  // zeros: the alignment padding nothing else writes
     close() { access.flush(); access.close(); },
@@ -130,12 +130,11 @@ async function pickedOutput(handle) {
   } catch (e) {
     throw new Error(`${handle.name}: cannot write the picked file: ${e && e.message || e}`);
   }
-  const failed = (e) => { throw new Error(`${handle.name}: write failed: ${e && e.message || e}`); };
   return {
     name: handle.name,
-    write: (view, at) => writable.write({ type: 'write', position: at, data: view }).catch(failed),
-    size: (bytes) => writable.truncate(bytes).catch(failed),
-    close: () => writable.close().catch(failed),
+    write: (view, at) => writable.write({ type: 'write', position: at, data: view }),
+    size: (bytes) => writable.truncate(bytes),
+    close: () => writable.close(),
     abort: () => writable.abort().catch(() => {}),
     done: { picked: handle.name, name: handle.name },
   };
@@ -145,13 +144,15 @@ async function pickedOutput(handle) {
 // through gsRead, and each encoded chunk goes from the heap straight into the file). Where reading and writing are
 // the work (F32/F16/BF16/Q8_0) this is the fastest path: no second module, no copies between workers.
 async function convertHere(m, type, id) {
-  const outName = call(m.plan, type).output_name;
-  const { dir, access } = await openOutput(outName);
+  const out = await opfsOutput(call(m.plan, type).output_name);
   let pos = 0, last = 0, bytesIn = 0;
-  m.gsWrite = (view) => {
-    const n = access.write(view, { at: pos });
-    if (n !== view.length) return `short write (${n} of ${view.length} bytes): disk full or storage quota reached?`;
-    pos += n;
+  m.gsWrite = (view) => {  // a failure goes back as text: the core names the file in its message
+    try {
+      out.write(view, pos);
+    } catch (e) {
+      return e.message;
+    }
+    pos += view.length;
     return '';
   };
   m.gsProgress = (tensor, nTensors, read, bytesTotal, name) => {
@@ -164,18 +165,15 @@ async function convertHere(m, type, id) {
   const t0 = performance.now();
   try {
     call(m.convert, type);
-    access.flush();
+    out.close();
   } catch (e) {
-    access.close();
-    await dir.removeEntry(outName).catch(() => {});
+    await out.abort();
     throw e;
   } finally {
     m.gsWrite = () => 'no output is open';
     m.gsProgress = null;
   }
-  access.close();
-  return { done: { dir: OUT_DIR, name: outName, bytes: pos, bytesIn, workers: 0,
-                   seconds: (performance.now() - t0) / 1000 } };
+  return { done: { ...out.done, bytes: pos, bytesIn, workers: 0, seconds: (performance.now() - t0) / 1000 } };
 }
 
 // Every source chunk of the layout (one convertChunk call each), largest tensors first: a big tensor is shared by
@@ -224,7 +222,15 @@ async function convert({ type, workers: nWorkers, chunkBytes, target }, id) {
   let written = 0, last = 0;
   // Writes go out one after the other in a chain; a piece is acknowledged once its write is done.
   let writes = Promise.resolve();
-  const write = (view, at) => (writes = writes.then(() => out.write(view, at)).then(() => { written += view.length; }));
+  const writeFailed = (e) => { throw new Error(`${out.name}: write failed: ${e && e.message || e}`); };
+  const write = (view, at) => (writes = writes.then(async () => {
+    try {
+      await out.write(view, at);
+    } catch (e) {
+      writeFailed(e);
+    }
+    written += view.length;
+  }));
   let stagedBytes = 0, directBytes = 0;  // source bytes the sub-workers got read ahead / read themselves
   try {
     const header = [];
@@ -233,7 +239,7 @@ async function convert({ type, workers: nWorkers, chunkBytes, target }, id) {
       return '';
     };
     call(m.writeHeader);
-    await out.size(layout.file_bytes);
+    await (async () => out.size(layout.file_bytes))().catch(writeFailed);
     let at = 0;
     for (const h of header) write(h, at), at += h.length;
     await writes;
@@ -325,7 +331,7 @@ async function convert({ type, workers: nWorkers, chunkBytes, target }, id) {
       readAhead();
     });
     await writes;
-    await out.close();
+    await (async () => out.close())().catch(writeFailed);
   } catch (e) {
     for (const w of subs) w.terminate();
     await writes.catch(() => {});
