@@ -17,6 +17,8 @@ Needs numpy (run with /usr/bin/python3 on Debian: python3-numpy), node and tests
 """
 import argparse, json, os, shutil, subprocess, sys, zlib
 
+from checks import Checks
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "arch"))
 try:
     import numpy as np
@@ -62,18 +64,11 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated architecture names")
     a = ap.parse_args()
 
-    passed = failed = 0
-
-    def check(ok, what):
-        nonlocal passed, failed
-        passed, failed = passed + ok, failed + (not ok)
-        print(("ok:   " if ok else "FAIL: ") + what)
-        sys.stdout.flush()
+    check = Checks()
 
     if shutil.which(a.node) is None or not os.path.isdir(os.path.join(a.js, "node_modules", "node-llama-cpp")):
         check(False, "node or tests/js/node_modules missing (run scripts/setup-js.sh)")
-        print("%d passed, %d failed" % (passed, failed))
-        sys.exit(1)
+        check.stop()
     shutil.rmtree(a.work, ignore_errors=True)
     os.makedirs(a.work)
     tok_dir = os.path.join(a.shared, "models", "tinystories-656k")
@@ -124,8 +119,7 @@ def main():
               % (arch.name, got.get("arch") or "?", err, a.tol, spread, int(lc.argmax()), int(ref.argmax()),
                  np.abs(ref).max(), gap))
 
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(0 if failed == 0 and passed > 0 else 1)
+    check.finish(need_passes=True)
 
 
 if __name__ == "__main__":

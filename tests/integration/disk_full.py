@@ -12,6 +12,8 @@ input untouched. Three ways to run out, none needing root:
 Ends with "N passed, M failed"."""
 import argparse, hashlib, os, re, resource, shutil, subprocess, sys
 
+from checks import Checks
+
 TIMEOUT = 600
 
 
@@ -34,14 +36,7 @@ def main():
     a = ap.parse_args()
     a.cli, a.shim, a.shared, a.work = (os.path.abspath(x) for x in (a.cli, a.shim, a.shared, a.work))
     model = os.path.join(a.shared, "models", "dev-llama-spm")
-    passed = failed = skipped = 0
-
-    def check(ok, what):
-        nonlocal passed, failed
-        passed += bool(ok)
-        failed += not ok
-        print(("ok: " if ok else "FAIL: ") + what)
-        sys.stdout.flush()
+    check = Checks()
 
     shutil.rmtree(a.work, ignore_errors=True)
     os.makedirs(a.work)
@@ -54,8 +49,7 @@ def main():
                         "--split-max-tensors", "10"], capture_output=True, text=True, timeout=TIMEOUT)
     if r.returncode != 0:
         check(False, "reference split conversion: " + r.stderr)
-        print("%d passed, %d failed" % (passed, failed))
-        sys.exit(1)
+        check.stop()
     part_sizes = [os.path.getsize(p) for p in r.stdout.split()]
     n_parts = len(part_sizes)
     r = subprocess.run([a.cli, "convert", model, "-t", "F16", "-o", os.path.join(ref_dir, "single.gguf"), "--quiet"],
@@ -114,9 +108,8 @@ def main():
     probe = subprocess.run(["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$0\"", a.work],
                            capture_output=True, text=True) if shutil.which("unshare") else None
     if probe is None or probe.returncode != 0:
-        skipped += 1
-        print("skipped: real tmpfs (unshare -rm + mount tmpfs not allowed here: %s)" %
-              (probe.stderr.strip() if probe else "no unshare"))
+        check.skip("real tmpfs (unshare -rm + mount tmpfs not allowed here: %s)" %
+                   (probe.stderr.strip() if probe else "no unshare"))
     else:
         for label, extra, first in (("single file", [], "dev.gguf"), ("split", split, part(1))):
             case_no += 1
@@ -135,8 +128,7 @@ def main():
                                                                                r.stderr.strip()))
 
     check(tree_state(model) == before, "the input folder is untouched (sizes, mtimes, sha256)")
-    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
-    sys.exit(0 if failed == 0 else 1)
+    check.finish()
 
 
 if __name__ == "__main__":

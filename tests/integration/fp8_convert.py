@@ -27,6 +27,8 @@ Needs numpy (/usr/bin/python3 on Debian). Ends with "N passed, M failed".
 """
 import argparse, json, os, shutil, struct, subprocess, sys
 
+from checks import Checks
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "arch"))
 try:
@@ -288,13 +290,7 @@ def main():
     ap.add_argument("--node", default=os.environ.get("NODE", "node"))
     a = ap.parse_args()
     a.cli, a.shared, a.work = (os.path.abspath(x) for x in (a.cli, a.shared, a.work))
-    passed = failed = 0
-
-    def check(ok, what):
-        nonlocal passed, failed
-        passed, failed = passed + bool(ok), failed + (not ok)
-        print(("ok:   " if ok else "FAIL: ") + what)
-        sys.stdout.flush()
+    check = Checks()
 
     def cli(*args):
         return subprocess.run([a.cli] + list(args), capture_output=True, text=True)
@@ -389,8 +385,7 @@ def main():
         check(r.returncode == 1 and len(lines) == 1 and all(x in msg for x in expect) and not left,
               "%-22s rc=%d %r%s" % (name, r.returncode, msg[:150], " LEFT " + str(left) if left else ""))
 
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(0 if failed == 0 and passed > 0 else 1)
+    check.finish(need_passes=True)
 
 
 def broken_cases(good, root):

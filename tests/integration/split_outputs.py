@@ -13,6 +13,8 @@
 Ends with "N passed, M failed"."""
 import argparse, hashlib, json, os, re, shutil, struct, subprocess, sys
 
+from checks import Checks
+
 N_GEN = 24  # greedy tokens compared (dev-llama-spm has random weights; greedy decoding is still deterministic)
 # Random weights make greedy text repetitive, so the last-token logits of a prompt (all 32000 of them, exactly) are
 # compared too: they depend on every weight of the model.
@@ -102,15 +104,7 @@ def main():
     model = os.path.join(a.shared, "models", "dev-llama-spm")
     golden = os.path.join(a.shared, "golden", "models", "dev-llama-spm")
     digest_tool = os.path.join(a.shared, "tools", "ggufdigest.py")
-    passed = failed = 0
-
-    def check(ok, what):
-        nonlocal passed, failed
-        passed += bool(ok)
-        failed += not ok
-        print(("ok: " if ok else "FAIL: ") + what)
-        sys.stdout.flush()
-        return ok
+    check = Checks()
 
     def run(args, cwd=None):
         return subprocess.run([a.cli] + args, capture_output=True, text=True, timeout=600, cwd=cwd)
@@ -150,8 +144,7 @@ def main():
         out = os.path.join(fresh("single-" + t), "dev.gguf")
         r = run(["convert", model, "-t", t, "-o", out, "--quiet"])
         if not check(r.returncode == 0, "single-file %s conversion%s" % (t, "" if r.returncode == 0 else ": " + r.stderr)):
-            print("%d passed, %d failed" % (passed, failed))
-            sys.exit(1)
+            check.stop()
         singles[t] = read_gguf(out)
         singles[t]["path"] = out
         if have_llama:
@@ -267,8 +260,7 @@ def main():
     check(r.returncode == 1 and "part 1 of 3" in r.stderr and not os.listdir(d),
           "a split part as input is refused: %s" % r.stderr.strip())
 
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(0 if failed == 0 else 1)
+    check.finish()
 
 
 if __name__ == "__main__":
