@@ -12,6 +12,8 @@ Needs node and tests/js/node_modules (scripts/setup-js.sh = `npm ci` in tests/js
 """
 import argparse, json, os, re, shutil, subprocess, sys, time
 
+from checks import Checks
+
 # F16/BF16 thresholds: all 40. Measured (docs/testing-llama-cpp.md): ggufsmith's F16 and BF16 give 40/40, and so
 # do independent round-to-nearest-even F16/BF16 conversions and even a truncating BF16 one. The tightest spot
 # of the golden path is position 7, logit gap 0.059 between the top two tokens in F32; F16 moves that gap by
@@ -34,21 +36,8 @@ def main():
     ap.add_argument("--random", type=int, default=1000, help="pseudo-random strings added to the tokenizer corpus")
     a = ap.parse_args()
 
-    passed = failed = 0
-
-    def check(ok, what):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-            print("ok:", what)
-        else:
-            failed += 1
-            print("FAIL:", what)
-        sys.stdout.flush()
-
-    def finish():
-        print("%d passed, %d failed" % (passed, failed))
-        sys.exit(0 if failed == 0 else 1)
+    check = Checks()
+    finish = check.finish
 
     # Preconditions: node and the npm test dependencies.
     node = shutil.which(a.node)
@@ -56,10 +45,9 @@ def main():
                ("node-llama-cpp", "@node-llama-cpp/linux-x64", "@huggingface/tokenizers")]
     missing = [m for m in modules if not os.path.isdir(m)]
     if node is None or missing:
-        print("FAIL: %s" % ("node not found (%s)" % a.node if node is None else
-                            "npm test dependencies missing: %s" % ", ".join(missing)))
+        check(False, "%s" % ("node not found (%s)" % a.node if node is None else
+                             "npm test dependencies missing: %s" % ", ".join(missing)))
         print("      install them with scripts/setup-js.sh (runs `npm ci` in %s; npm registry access needed)" % a.js)
-        failed += 1
         finish()
 
     shutil.rmtree(a.work, ignore_errors=True)
