@@ -193,12 +193,18 @@ function plannedChunks(tensors) {
 // work. A range that cannot be read here is left out: the converting worker then reads it itself, and its read
 // fails with the core's message naming the file and tensor (one error path, the same with read-ahead or without).
 const MAX_AHEAD_RANGE = 64 << 20;
+// A read that has not finished by then is given up the same way: a stalled asynchronous read must not stall the
+// conversion (Firefox ESR stalled twice in tests with two converting workers; this is one suspect).
+const READ_AHEAD_TIMEOUT_MS = 60_000;
+const within = (promise, ms) => Promise.race([promise, new Promise((resolve, reject) => {
+  setTimeout(() => reject(new Error('read-ahead timed out')), ms);
+})]);
 async function readChunk(m, chunk) {
   const reads = [];
   for (const [handle, offset, bytes] of call(m.chunkReads, chunk.tensor, chunk.row).reads) {
     if (bytes > MAX_AHEAD_RANGE || !files[handle]) continue;
     try {
-      const buf = await files[handle].slice(offset, offset + bytes).arrayBuffer();
+      const buf = await within(files[handle].slice(offset, offset + bytes).arrayBuffer(), READ_AHEAD_TIMEOUT_MS);
       if (buf.byteLength === bytes) reads.push({ handle, offset, buf });
     } catch {
       // left to the converting worker's read
