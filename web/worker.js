@@ -196,9 +196,16 @@ const MAX_AHEAD_RANGE = 64 << 20;
 // A read that has not finished by then is given up the same way: a stalled asynchronous read must not stall the
 // conversion (Firefox ESR stalled twice in tests with two converting workers; this is one suspect).
 const READ_AHEAD_TIMEOUT_MS = 60_000;
-const within = (promise, ms) => Promise.race([promise, new Promise((resolve, reject) => {
-  setTimeout(() => reject(new Error('read-ahead timed out')), ms);
-})]);
+async function within(promise, ms) {
+  let timer;
+  try {
+    return await Promise.race([promise, new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('read-ahead timed out')), ms);
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 async function readChunk(m, chunk) {
   const reads = [];
   for (const [handle, offset, bytes] of call(m.chunkReads, chunk.tensor, chunk.row).reads) {

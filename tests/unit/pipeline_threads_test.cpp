@@ -43,6 +43,14 @@ void set_2d_types(Plan& p, GgmlType t) {
         if (tp.out.ne.size() >= 2) tp.out.type = t;
 }
 
+// dev-llama-spm's plan with every 2-D tensor in type t and its imatrix.dat applied; returns how many got weights.
+size_t weighted_plan(const ModelInput& in, GgmlType t, Plan& p) {
+    p = build_plan(in, PlanOptions{GgmlType::F16});
+    set_2d_types(p, t);
+    auto imr = native::open_file(kModel + "/imatrix.dat");
+    return apply_imatrix(p, read_imatrix(*imr), "imatrix.dat");
+}
+
 // Tensor data by name.
 std::map<std::string, std::string> tensor_bytes(const std::string& gguf) {
     auto r = memory_reader("x.gguf", gguf);
@@ -56,11 +64,8 @@ std::map<std::string, std::string> tensor_bytes(const std::string& gguf) {
 TEST_CASE("output bytes do not depend on the thread count", "[pipeline][threads]") {
     auto folder = native::open_folder(kModel);
     ModelInput in = load_model_input(*folder);
-    Plan p = build_plan(in, PlanOptions{GgmlType::F16});
-    set_2d_types(p, GgmlType::Q6_K);
-    auto imr = native::open_file(kModel + "/imatrix.dat");
-    const size_t weighted = apply_imatrix(p, read_imatrix(*imr), "imatrix.dat");
-    CHECK(weighted == 21);
+    Plan p;
+    CHECK(weighted_plan(in, GgmlType::Q6_K, p) == 21);
     // Small chunks, so that every tensor spans several chunks and every chunk is split over the threads.
     const std::string one = run(p, in, 1, 64 << 10);
     const std::string four = run(p, in, 4, 64 << 10);
@@ -78,10 +83,8 @@ TEST_CASE("output bytes do not depend on the thread count", "[pipeline][threads]
 TEST_CASE("tensors converted apart, in any order, a chunk at a time, give execute_plan's file", "[pipeline][layout]") {
     auto folder = native::open_folder(kModel);
     ModelInput in = load_model_input(*folder);
-    Plan p = build_plan(in, PlanOptions{GgmlType::F16});
-    set_2d_types(p, GgmlType::Q4_K);
-    auto imr = native::open_file(kModel + "/imatrix.dat");
-    apply_imatrix(p, read_imatrix(*imr), "imatrix.dat");
+    Plan p;
+    weighted_plan(in, GgmlType::Q4_K, p);
     const std::string whole = run(p, in, 1, 64 << 10);
 
     const OutputLayout l = output_layout(p, "out.gguf");

@@ -206,13 +206,19 @@ std::string write_header() {
     });
 }
 
+// A tensor index of the laid-out conversion (layout()), checked.
+size_t laid_out_tensor(double index) {
+    if (!session || !session->converter) throw Error("no conversion is laid out");
+    const size_t i = static_cast<size_t>(index);
+    if (i >= session->plan->tensors.size()) throw Error("tensor index out of range");
+    return i;
+}
+
 // The source ranges convertChunk(index, row) will read, for the page's read-ahead: {"reads": [[gsRead handle,
 // offset, bytes], ...]} (empty where a tensor is gathered by many short reads, or computed).
 std::string chunk_reads(double index, double row) {
     return guarded([&] {
-        if (!session || !session->converter) throw Error("no conversion is laid out");
-        const size_t i = static_cast<size_t>(index);
-        if (i >= session->plan->tensors.size()) throw Error("tensor index out of range");
+        const size_t i = laid_out_tensor(index);
         json reads = json::array();
         for (const FileRange& r : session->converter->chunk_reads(i, static_cast<uint64_t>(row)))
             reads.push_back({session->folder->handle_of(session->input.catalog.files[r.file].name), r.offset, r.bytes});
@@ -234,16 +240,14 @@ emscripten::val stage(double handle, double offset, double n) {
 // "js_bytes": source bytes it took from staged buffers / read through gsRead}.
 std::string convert_chunk(double index, double row) {
     return guarded([&] {
-        if (!session || !session->converter) throw Error("no conversion is laid out");
-        const size_t i = static_cast<size_t>(index);
-        if (i >= session->plan->tensors.size()) throw Error("tensor index out of range");
+        const size_t i = laid_out_tensor(index);
         JsFolder& f = *session->folder;
         const uint64_t staged0 = f.staged_bytes(), js0 = f.js_bytes();
         JsSink sink;
         struct Unstage {  // the staged bytes serve this chunk only, whatever happens
             JsFolder& f;
             ~Unstage() { f.clear_staged(); }
-        } unstage{*session->folder};
+        } unstage{f};
         const uint64_t next = session->converter->convert(i, sink, static_cast<uint64_t>(row), 1);
         sink.flush();
         return json{{"next_row", next}, {"rows", session->converter->rows(i)}, {"bytes", sink.written()},

@@ -66,20 +66,23 @@ std::vector<std::string> JsFolder::files() const {
     return v;
 }
 
-bool JsFolder::has(const std::string& rel) const {
-    return std::any_of(files_.begin(), files_.end(), [&](const JsFile& f) { return f.name == rel; });
+size_t JsFolder::index_of(const std::string& rel) const {
+    size_t i = 0;
+    while (i < files_.size() && files_[i].name != rel) ++i;
+    return i;
 }
 
+bool JsFolder::has(const std::string& rel) const { return index_of(rel) < files_.size(); }
+
 std::unique_ptr<RangeReader> JsFolder::open(const std::string& rel) const {
-    for (size_t i = 0; i < files_.size(); ++i)
-        if (files_[i].name == rel) return std::make_unique<JsReader>(this, i, rel, files_[i].size);
-    throw Error(rel, "", "is not in the folder");
+    const size_t i = index_of(rel);
+    if (i == files_.size()) throw Error(rel, "", "is not in the folder");
+    return std::make_unique<JsReader>(this, i, rel, files_[i].size);
 }
 
 int JsFolder::handle_of(const std::string& rel) const {
-    for (const auto& f : files_)
-        if (f.name == rel) return f.handle;
-    return -1;
+    const size_t i = index_of(rel);
+    return i < files_.size() ? files_[i].handle : -1;
 }
 
 uint8_t* JsFolder::stage(int handle, uint64_t offset, size_t n) {

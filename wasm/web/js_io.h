@@ -48,6 +48,7 @@ private:
         std::vector<uint8_t> bytes;
     };
     std::vector<Staged> staged_;
+    size_t index_of(const std::string& rel) const;  // files_.size() if not in the folder
     mutable uint64_t staged_bytes_ = 0, js_bytes_ = 0;
     std::string name_;
     std::vector<JsFile> files_;
