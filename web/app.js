@@ -2,7 +2,7 @@
 // Automation contract (docs/web.md): #folder, #imatrix, #use-imatrix, #type, #convert, #save, #error,
 // body[data-state] = idle -> planned -> converting -> done | error. URL parameter ?workers=N: converting workers
 // (default: min(navigator.hardwareConcurrency, 4); 0 for F32/F16/BF16/Q8_0: the page's worker converts alone);
-// ?chunk-kib=N.
+// ?chunk-kib=N, ?start-timeout-ms=N (tests).
 import { filesFromInput, filesFromDrop, findImatrix } from './folder.js';
 import { formatBytes, formatDuration, imatrixText, renderModel, renderPlan, typeLabel } from './render.js';
 
@@ -21,6 +21,9 @@ const params = new URLSearchParams(location.search);
 // that test-sized tensors are shared by several workers. The output does not depend on it.
 const CHUNK_BYTES = Math.max(0, parseInt(params.get('chunk-kib'), 10) || 0) * 1024;
 const ASKED_WORKERS = parseInt(params.get('workers'), 10);
+// How long a converting worker may take to start before the conversion goes on without it (?start-timeout-ms=N,
+// tests; default one minute, web/worker.js).
+const START_TIMEOUT_MS = parseInt(params.get('start-timeout-ms'), 10) || 0;
 // Types that only convert (F32/F16/BF16) or quantize trivially (Q8_0) are bound by the browser's file reads and
 // writes: they convert in the page's worker alone (0 converting workers), where extra workers only add copies
 // (docs/performance.md). The others get converting workers, and the page's worker reads ahead for them.
@@ -36,6 +39,7 @@ function startWorker() {
   worker.onmessage = (ev) => {
     const msg = ev.data;
     if (msg.progress) return onProgress && onProgress(msg.progress);
+    if (msg.step) return onProgress && onProgress({ step: msg.step });
     const p = pending.get(msg.id);
     pending.delete(msg.id);
     if (msg.error) p.reject(new Error(msg.error)); else p.resolve(msg);
@@ -174,17 +178,20 @@ async function convert(target = null) {
   saveUrl = null;
   setState('converting');
   const t0 = performance.now();
+  $('progress-text').textContent = 'waiting for the worker';
   onProgress = (p) => {
+    if (p.step) return void ($('progress-text').textContent = p.step);
     const secs = (performance.now() - t0) / 1000, rate = p.bytesIn / 1e6 / Math.max(secs, 1e-3);
     const eta = rate > 0 ? (p.bytesTotal - p.bytesIn) / 1e6 / rate : Infinity;
     $('progress').value = p.bytesTotal ? p.bytesIn / p.bytesTotal : 0;
     $('progress-text').textContent = `tensor ${p.tensor + 1}/${p.nTensors} ${p.name}\n` +
       `${formatBytes(p.bytesIn)} of ${formatBytes(p.bytesTotal)} read, ${formatBytes(p.bytesOut)} written, ` +
-      `${rate.toFixed(1)} MB/s, ETA ${formatDuration(eta)}`;
+      `${rate.toFixed(1)} MB/s, ETA ${formatDuration(eta)}` + (p.starting ? `\nnot started yet: ${p.starting}` : '');
   };
   try {
     const type = $('type').value;
-    const { done } = await request('convert', { type, workers: workersFor(type), chunkBytes: CHUNK_BYTES, target });
+    const { done } = await request('convert', { type, workers: workersFor(type), chunkBytes: CHUNK_BYTES, target,
+                                                 startTimeoutMs: START_TIMEOUT_MS });
     $('save').hidden = $('saveas').hidden = !!done.picked;
     $('saved').textContent = done.picked ? `written to ${done.picked}` : '';
     if (!done.picked) {
@@ -213,9 +220,10 @@ async function convert(target = null) {
   }
 }
 
-function workersText({ workers, readAhead }) {
-  if (!workers) return 'in one worker';
-  return `${workers} converting worker${workers > 1 ? 's' : ''}, ${Math.floor(readAhead * 100)}% read ahead`;
+function workersText({ workers, notStarted, readAhead }) {
+  const who = workers ? `${workers} converting worker${workers > 1 ? 's' : ''}` : 'in one worker';
+  const late = notStarted ? ` (${notStarted} more did not start in time)` : '';
+  return `${who}${late}, ${Math.floor(readAhead * 100)}% read ahead`;
 }
 
 // Copies the finished file to a place the user picks, streaming from OPFS (bounded memory).

@@ -4,7 +4,7 @@
 // ArrayBuffers with their absolute file offsets; the coordinator writes them. No shared memory: the page needs no
 // cross-origin isolation.
 'use strict';
-importScripts('slice_read.js', 'ggufsmith.js');
+importScripts('slice_read.js', 'buffer_pool.js', 'chunk_convert.js', 'ggufsmith.js');
 
 const PIECE_BYTES = 8 << 20;  // one posted buffer at most
 const IN_FLIGHT = 2;          // posted buffers not yet written before the next chunk waits (backpressure)
@@ -16,36 +16,37 @@ const modulePromise = createGgufsmith({
   gsWrite(view) {
     if (!out) return 'no output is open';
     for (let a = 0; a < view.length; a += PIECE_BYTES) {
-      const piece = view.slice(a, Math.min(view.length, a + PIECE_BYTES));  // a copy off the wasm heap
-      const at = out.pos;
-      out.pos += piece.length;  // before the transfer, which empties it
-      postMessage({ piece: { at, buf: piece.buffer } }, [piece.buffer]);
+      const length = Math.min(view.length - a, PIECE_BYTES), buf = piecePool.take(length);
+      new Uint8Array(buf, 0, length).set(view.subarray(a, a + length));  // a copy off the wasm heap
+      postMessage({ piece: { at: out.pos, buf, length } }, [buf]);
+      out.pos += length;
       ++inFlight;
     }
     return '';
   },
 });
 
+// The buffers of output pieces come back from the coordinator once written.
+const piecePool = bufferPool(IN_FLIGHT + 2);
 let inFlight = 0, wakeCredit = null, bytesIn = 0;
 const credit = () => new Promise((resolve) => { wakeCredit = resolve; });
 
-function call(fn, ...args) {
-  const r = JSON.parse(fn(...args));
-  if (r && r.error) throw new Error(r.error);
-  return r;
-}
-
 // {name, names, fileList, imatrix: null | {name, index} | {name, file}, type, chunkBytes,
 //  expect: {file_bytes, header_bytes}}
+// Each step is reported first ({starting}): the page shows where a worker that does not start is.
 async function start(msg) {
+  postMessage({ starting: 'loading the module' });
   const m = await modulePromise;
   files = msg.fileList.slice();
+  postMessage({ starting: 'opening the folder' });
   call(m.openFolder, JSON.stringify({ name: msg.name, files: msg.names.map((n, i) => ({ name: n, size: files[i].size })) }));
   if (msg.imatrix) {
+    postMessage({ starting: 'loading the importance matrix' });
     let handle = msg.imatrix.index;
     if (msg.imatrix.file) handle = files.push(msg.imatrix.file) - 1;
     call(m.loadImatrix, JSON.stringify({ name: msg.imatrix.name, size: files[handle].size, handle }));
   }
+  postMessage({ starting: 'planning' });
   const l = call(m.layout, msg.type, msg.chunkBytes);
   if (l.file_bytes !== msg.expect.file_bytes || l.header_bytes !== msg.expect.header_bytes)
     throw new Error(`a converting worker planned a different file (${l.file_bytes} bytes, not ${msg.expect.file_bytes})`);
@@ -53,24 +54,13 @@ async function start(msg) {
   return { m, l };
 }
 
-// One source chunk: its bytes read ahead by the coordinator go into the module first (stage), then convertChunk
-// reads from there; whatever was not read ahead it reads itself through gsRead.
-async function convertOne({ m, l }, { tensor, row, reads }) {
-  const t = l.tensors[tensor];
-  const rowBytes = t.rows ? t.bytes / t.rows : 0;
-  out = { pos: t.offset + row * rowBytes };
-  for (const r of reads) {
-    const view = m.stage(r.handle, r.offset, r.buf.byteLength);
-    if (view) view.set(new Uint8Array(r.buf));
-  }
-  const res = call(m.convertChunk, tensor, row);
-  const next = Math.min(t.rows, row + t.chunk_rows);
-  if (res.next_row !== next || out.pos !== t.offset + next * rowBytes)
-    throw new Error(`${t.name}: the chunk at row ${row} gave ${out.pos - (t.offset + row * rowBytes)} bytes up to ` +
-                    `row ${res.next_row}, expected ${(next - row) * rowBytes} bytes up to row ${next}`);
+// One source chunk, with the bytes the coordinator read ahead for it.
+async function convertOne({ m, l }, chunk) {
+  out = { pos: 0 };
+  const res = convertStagedChunk(m, l.tensors[chunk.tensor], chunk, out);
   out = null;
   while (inFlight > IN_FLIGHT) await credit();
-  return { bytesIn, stagedBytes: res.staged_bytes, directBytes: res.js_bytes };
+  return { bytesIn, stagedBytes: res.staged_bytes, directBytes: res.js_bytes, spare: chunk.reads.map((r) => r.buf) };
 }
 
 let job = null;
@@ -80,6 +70,7 @@ onmessage = (ev) => {
   const msg = ev.data;
   if (msg.written) {
     inFlight -= msg.written;
+    piecePool.give(msg.buf);
     if (wakeCredit) { const w = wakeCredit; wakeCredit = null; w(); }
     return;
   }
@@ -89,7 +80,8 @@ onmessage = (ev) => {
         job = await start(msg.start);
         postMessage({ ready: true });
       } else if (msg.chunk) {
-        postMessage({ chunkDone: await convertOne(job, msg.chunk) });
+        const chunkDone = await convertOne(job, msg.chunk);
+        postMessage({ chunkDone }, chunkDone.spare);  // the read buffers go back for the next reads
       }
     } catch (e) {
       postMessage({ error: String(e && e.message || e) });

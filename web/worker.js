@@ -1,10 +1,11 @@
 // The dedicated worker: owns the wasm module that opens the folder and plans (reading the dropped File objects in
 // slices through FileReaderSync: synchronous from the module's point of view, which is why it runs in a worker and
-// not on the page's thread), and runs a conversion into the origin-private file system: by itself (workers = 0), or
-// as coordinator: it writes the header, reads the source chunks ahead, and converting sub-workers (web/converter.js,
-// each with its own module) convert them and send their bytes back to be written at their offsets.
+// not on the page's thread), and runs a conversion into the origin-private file system or a picked file. It writes
+// the header and reads the source chunks ahead (asynchronously, the faster way), then converts them itself
+// (workers = 0) or hands them to converting sub-workers (web/converter.js, each with its own module) whose bytes come
+// back to be written at their offsets.
 'use strict';
-importScripts('slice_read.js', 'ggufsmith.js');
+importScripts('slice_read.js', 'buffer_pool.js', 'chunk_convert.js', 'ggufsmith.js');
 
 const OUT_DIR = 'ggufsmith-out';
 const PROGRESS_EVERY_MS = 100;
@@ -17,12 +18,6 @@ const modulePromise = createGgufsmith({
   gsRead(index, offset, view) { return readSlice(files[index], offset, view); },
   gsWrite() { return 'no output is open'; },
 });
-
-function call(fn, ...args) {
-  const r = JSON.parse(fn(...args));
-  if (r && r.error) throw new Error(r.error);
-  return r;
-}
 
 // Every type's size for the picker, planned with the loaded importance matrix if any (plans read no tensor data:
 // milliseconds each).
@@ -112,6 +107,7 @@ async function opfsOutput(outName) {
   const { dir, access } = await openOutput(outName);
   return {
     name: outName,
+    sync: true,  // write() is done when it returns: it may write straight from the wasm heap
     write(view, at) {
       const n = access.write(view, { at });
       if (n !== view.length) throw new Error(`short write (${n} of ${view.length} bytes): disk full or storage quota reached?`);
@@ -140,46 +136,12 @@ async function pickedOutput(handle) {
   };
 }
 
-// workers = 0: the whole conversion in this worker, one synchronous module call (execute_plan reads each chunk
-// through gsRead, and each encoded chunk goes from the heap straight into the file). Where reading and writing are
-// the work (F32/F16/BF16/Q8_0) this is the fastest path: no second module, no copies between workers.
-async function convertHere(m, type, id) {
-  const out = await opfsOutput(call(m.plan, type).output_name);
-  let pos = 0, last = 0, bytesIn = 0;
-  m.gsWrite = (view) => {  // a failure goes back as text: the core names the file in its message
-    try {
-      out.write(view, pos);
-    } catch (e) {
-      return e.message;
-    }
-    pos += view.length;
-    return '';
-  };
-  m.gsProgress = (tensor, nTensors, read, bytesTotal, name) => {
-    bytesIn = read;
-    const now = performance.now();
-    if (now - last < PROGRESS_EVERY_MS && bytesIn < bytesTotal) return;
-    last = now;
-    postMessage({ id, progress: { tensor, nTensors, bytesIn, bytesTotal, name, bytesOut: pos } });
-  };
-  const t0 = performance.now();
-  try {
-    call(m.convert, type);
-    out.close();
-  } catch (e) {
-    await out.abort();
-    throw e;
-  } finally {
-    m.gsWrite = () => 'no output is open';
-    m.gsProgress = null;
-  }
-  return { done: { ...out.done, bytes: pos, bytesIn, workers: 0, seconds: (performance.now() - t0) / 1000 } };
-}
-
-// Every source chunk of the layout (one convertChunk call each), largest tensors first: a big tensor is shared by
-// several converting workers, and the small ones fill in at the end.
-function plannedChunks(tensors) {
-  const order = tensors.map((t, i) => i).sort((a, b) => tensors[b].source_bytes - tensors[a].source_bytes || a - b);
+// Every source chunk of the layout (one convertChunk call each). For converting workers, largest tensors first: a
+// big tensor is shared by several of them, and the small ones fill in at the end. For this worker alone, in file
+// order: its reads then go through each source file from start to end.
+function plannedChunks(tensors, largestFirst) {
+  const order = tensors.map((t, i) => i);
+  if (largestFirst) order.sort((a, b) => tensors[b].source_bytes - tensors[a].source_bytes || a - b);
   const chunks = [];
   for (const i of order) {
     const { rows, chunk_rows: step } = tensors[i];
@@ -189,62 +151,233 @@ function plannedChunks(tensors) {
   return chunks;
 }
 
-// The source bytes of a chunk (chunkReads), read asynchronously so that reading overlaps the converting workers'
-// work. A range that cannot be read here is left out: the converting worker then reads it itself, and its read
-// fails with the core's message naming the file and tensor (one error path, the same with read-ahead or without).
+// The source bytes of a chunk (chunkReads), read asynchronously so that reading overlaps converting. A range that
+// cannot be read here is left out: the module that converts the chunk then reads it itself, and that read fails with
+// the core's message naming the file and tensor (one error path, the same with read-ahead or without).
 const MAX_AHEAD_RANGE = 64 << 20;
 // A read that has not finished by then is given up the same way: a stalled asynchronous read must not stall the
 // conversion (Firefox ESR stalled twice in tests with two converting workers; this is one suspect).
 const READ_AHEAD_TIMEOUT_MS = 60_000;
-async function within(promise, ms) {
-  let timer;
-  try {
-    return await Promise.race([promise, new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error('read-ahead timed out')), ms);
-    })]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+// The buffers go back to `pool` once their bytes are staged.
+const readPool = bufferPool(8);
 async function readChunk(m, chunk) {
   const reads = [];
-  for (const [handle, offset, bytes] of call(m.chunkReads, chunk.tensor, chunk.row).reads) {
-    if (bytes > MAX_AHEAD_RANGE || !files[handle]) continue;
-    try {
-      const buf = await within(files[handle].slice(offset, offset + bytes).arrayBuffer(), READ_AHEAD_TIMEOUT_MS);
-      if (buf.byteLength === bytes) reads.push({ handle, offset, buf });
-    } catch {
-      // left to the converting worker's read
-    }
+  for (const [handle, offset, length] of call(m.chunkReads, chunk.tensor, chunk.row).reads) {
+    if (length > MAX_AHEAD_RANGE || !files[handle]) continue;
+    const buf = await readRange(files[handle], offset, length, READ_AHEAD_TIMEOUT_MS, readPool.take(length));
+    if (buf) reads.push({ handle, offset, length, buf });
   }
   return { ...chunk, reads };
 }
 
-// workers >= 1: this worker writes the header, reads the source chunks ahead, and hands each to whichever
-// converting sub-worker (web/converter.js) is free; their bytes come back with their offsets and are written there.
-// Memory stays bounded: at most nWorkers + 1 chunks wait read, and each piece a sub-worker posts is acknowledged once
-// written, the acknowledgement being its credit to post more. Any error ends every sub-worker and removes the output.
-async function convert({ type, workers: nWorkers, chunkBytes, target }, id) {
+// workers = 0: this worker converts every chunk itself, reading the next chunk ahead while it converts one. Where
+// reading and writing are the work (F32/F16/BF16/Q8_0) this is the fastest path: no second module, no copies
+// between workers. An OPFS output is written straight from the heap as gsWrite gets it; for a picked file (written
+// asynchronously) the chunk's output is copied off the heap first and written once the chunk is done.
+async function convertAlone(m, layout, chunks, out, run) {
+  const at = { pos: 0 }, pieces = [];
+  let arena = null, used = 0, writeError = '';
+  m.gsWrite = (view) => {
+    if (out.sync) {
+      try {
+        out.write(view, at.pos);
+      } catch (e) {
+        writeError = e.message;
+        return writeError;
+      }
+      run.written += view.length;
+    } else {
+      if (!arena || used + view.length > arena.byteLength) {
+        arena = new Uint8Array(Math.max(view.length, arena ? 2 * arena.byteLength : 16 << 20));
+        used = 0;  // the pieces already copied keep the old one
+      }
+      arena.set(view, used);
+      pieces.push({ view: arena.subarray(used, used + view.length), at: at.pos });
+      used += view.length;
+    }
+    at.pos += view.length;
+    return '';
+  };
+  m.gsProgress = (tensor, nTensors, read) => { run.bytesIn[0] = read; };
+  let next = chunks.length ? readChunk(m, chunks[0]) : null;
+  try {
+    for (let i = 0; i < chunks.length; ++i) {
+      const chunk = await next;
+      next = i + 1 < chunks.length ? readChunk(m, chunks[i + 1]) : null;
+      run.lastName = layout.tensors[chunk.tensor].name;
+      try {
+        run.count(convertStagedChunk(m, layout.tensors[chunk.tensor], chunk, at));
+      } catch (e) {
+        if (writeError) throw new Error(`${out.name}: write failed: ${writeError}`);
+        throw e;
+      }
+      for (const r of chunk.reads) readPool.give(r.buf);
+      for (const p of pieces.splice(0)) run.write(p.view, p.at);
+      await run.writes;
+      used = 0;
+      run.chunkDone(chunk, i + 1 === chunks.length);
+    }
+  } finally {
+    if (next) next.catch(() => {});
+    m.gsProgress = null;
+  }
+}
+
+// workers >= 1: this worker reads the source chunks ahead and hands each to whichever converting sub-worker
+// (web/converter.js) is free; their bytes come back with their offsets and are written there. Memory stays bounded:
+// at most nWorkers + 1 chunks wait read, and each piece a sub-worker posts is acknowledged once written, the
+// acknowledgement being its credit to post more.
+//
+// A sub-worker not ready within START_TIMEOUT_MS is ended and the others go on without it; if none is ready, this
+// resolves to 'alone' before any chunk was handed out, and the caller converts in this worker. Firefox ESR 153
+// sometimes never runs nested workers' scripts (about 1 test run in 4 with two of them: no request for
+// converter.js, no message, no error); a conversion must not wait forever for them.
+const START_TIMEOUT_MS = 60_000;
+function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers, subs, startTimeoutMs }) {
+  const nChunks = chunks.length;
+  let startTimer;
+  return new Promise((resolve, reject) => {
+    if (nChunks === 0) return resolve();
+    let failed = false, done = 0;  // failed: ended, by an error or by going alone
+    const fail = (e) => { if (!failed) { failed = true; reject(e); } };
+    const ready = [], idle = [], current = [];  // chunks read ahead; free sub-workers; each one's chunk
+    const starting = new Array(nWorkers).fill('starting');  // what each sub-worker does before it is ready
+    startTimer = setTimeout(() => {
+      const late = [...starting.keys()].filter((k) => starting[k]);
+      for (const k of late) subs[k].terminate(), starting[k] = '';
+      run.notStarted = late.length;
+      run.starting = '';
+      if (late.length < nWorkers || failed) return;
+      failed = true;
+      for (const c of ready) for (const r of c.reads) readPool.give(r.buf);
+      resolve('alone');
+    }, startTimeoutMs || START_TIMEOUT_MS);
+    let nextRead = 0, reading = false;
+    const dispatch = () => {
+      while (!failed && idle.length && ready.length) {
+        const k = idle.shift(), chunk = current[k] = ready.shift();
+        run.lastName = layout.tensors[chunk.tensor].name;
+        subs[k].postMessage({ chunk }, chunk.reads.map((r) => r.buf));
+      }
+      readAhead();
+    };
+    const readAhead = async () => {
+      if (reading) return;
+      reading = true;
+      try {
+        while (!failed && nextRead < nChunks && ready.length < nWorkers + 1) {
+          ready.push(await readChunk(m, chunks[nextRead++]));
+          dispatch();
+        }
+      } catch (e) {
+        fail(e);
+      }
+      reading = false;
+    };
+    for (let k = 0; k < nWorkers; ++k) {
+      const w = new Worker('converter.js');
+      subs.push(w);
+      w.onmessage = (ev) => {
+        if (failed) return;
+        const msg = ev.data;
+        try {
+          if (msg.error) throw new Error(msg.error);
+          if (msg.piece) {  // its buffer goes back with the acknowledgement, for the next piece
+            const { buf, at, length } = msg.piece;
+            run.write(new Uint8Array(buf, 0, length), at).then(() => {
+              w.postMessage({ written: 1, buf }, [buf]);
+              run.progress(false);
+            }, fail);
+            return;
+          }
+          if (msg.progress) {
+            run.bytesIn[k] = msg.progress.bytesIn;
+            run.progress(false);
+            return;
+          }
+          if (msg.starting) {
+            starting[k] = msg.starting;
+            run.starting = starting.map((st, i) => st && `worker ${i + 1} ${st}`).filter(Boolean).join(', ');
+            run.progress(true);
+            return;
+          }
+          if (msg.chunkDone) {
+            run.bytesIn[k] = msg.chunkDone.bytesIn;
+            for (const buf of msg.chunkDone.spare) readPool.give(buf);
+            run.count({ staged_bytes: msg.chunkDone.stagedBytes, js_bytes: msg.chunkDone.directBytes });
+            run.chunkDone(current[k], ++done === nChunks);
+            if (done === nChunks) return resolve();
+          } else if (msg.ready) {
+            starting[k] = '';
+            run.starting = starting.map((st, i) => st && `worker ${i + 1} ${st}`).filter(Boolean).join(', ');
+          } else {
+            return;
+          }
+          idle.push(k);  // started, or done with its chunk
+          dispatch();
+        } catch (e) {
+          fail(e);
+        }
+      };
+      w.onerror = (ev) => {
+        ev.preventDefault();
+        fail(new Error(`converting worker failed: ${ev.message || 'unknown error'}`));
+      };
+      w.postMessage({ start: { ...folderSpec, imatrix: imatrixSource, type, chunkBytes,
+                               expect: { file_bytes: layout.file_bytes, header_bytes: layout.header_bytes } } });
+    }
+    readAhead();
+  }).finally(() => clearTimeout(startTimer));
+}
+
+// A conversion into an OPFS file, or into the file the user picked (target). This worker writes the header, then
+// the chunks' output as it comes, one write after the other; any error aborts the output (and ends the sub-workers).
+async function convert({ type, workers: nWorkers, chunkBytes, target, startTimeoutMs }, id) {
   const m = await modulePromise;
-  if (!target && !(nWorkers >= 1)) return convertHere(m, type, id);
-  nWorkers = Math.max(1, nWorkers || 0);  // a picked file is written asynchronously: only this path can
+  nWorkers = Math.max(0, Math.min(nWorkers || 0, 16));
   const layout = call(m.layout, type, chunkBytes || 0);
+  postMessage({ id, step: 'opening the output file' });  // until the first progress (a stalled step shows)
   const out = target ? await pickedOutput(target) : await opfsOutput(layout.output_name);
+  postMessage({ id, step: 'writing the header' });
   const subs = [];
   const t0 = performance.now();
-  let written = 0, last = 0;
-  // Writes go out one after the other in a chain; a piece is acknowledged once its write is done.
-  let writes = Promise.resolve();
+  const nTensors = layout.tensors.length, left = new Array(nTensors).fill(0);  // chunks per tensor not converted yet
+  let last = 0, tensorsDone = 0, stagedBytes = 0, directBytes = 0;
   const writeFailed = (e) => { throw new Error(`${out.name}: write failed: ${e && e.message || e}`); };
-  const write = (view, at) => (writes = writes.then(async () => {
-    try {
-      await out.write(view, at);
-    } catch (e) {
-      writeFailed(e);
-    }
-    written += view.length;
-  }));
-  let stagedBytes = 0, directBytes = 0;  // source bytes the sub-workers got read ahead / read themselves
+  const run = {
+    writes: Promise.resolve(),  // the chain of writes; a piece is acknowledged once its write is done
+    bytesIn: new Array(Math.max(1, nWorkers)).fill(0),  // source bytes each converting module has read
+    written: 0,
+    lastName: '',
+    starting: '',  // sub-workers not ready yet, and what they do
+    notStarted: 0,  // sub-workers given up as they did not start
+    write(view, at) {
+      return (run.writes = run.writes.then(async () => {
+        try {
+          await out.write(view, at);
+        } catch (e) {
+          writeFailed(e);
+        }
+        run.written += view.length;
+      }));
+    },
+    progress(force) {
+      const now = performance.now();
+      if (!force && now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      postMessage({ id, progress: { tensor: Math.min(tensorsDone, nTensors - 1), nTensors, bytesTotal: layout.source_bytes,
+                                    bytesIn: run.bytesIn.reduce((a, b) => a + b, 0), name: run.lastName,
+                                    bytesOut: run.written, workers: nWorkers, starting: run.starting } });
+    },
+    count(res) {  // source bytes a chunk took read ahead / read itself
+      stagedBytes += res.staged_bytes;
+      directBytes += res.js_bytes;
+    },
+    chunkDone(chunk, last) {
+      if (--left[chunk.tensor] === 0) ++tensorsDone;
+      run.progress(last);
+    },
+  };
   try {
     const header = [];
     m.gsWrite = (view) => {
@@ -252,102 +385,20 @@ async function convert({ type, workers: nWorkers, chunkBytes, target }, id) {
       return '';
     };
     call(m.writeHeader);
-    await (async () => out.size(layout.file_bytes))().catch(writeFailed);
+    await (async () => out.size(layout.file_bytes))().catch(writeFailed);  // the padding between tensors: zeros
     let at = 0;
-    for (const h of header) write(h, at), at += h.length;
-    await writes;
-    const chunks = plannedChunks(layout.tensors);
-    const nChunks = chunks.length, nTensors = layout.tensors.length, bytesTotal = layout.source_bytes;
-    let done = 0, tensorsDone = 0, lastName = '';
-    const left = new Array(nTensors).fill(0);  // chunks per tensor not converted yet
+    for (const h of header) run.write(h, at), at += h.length;
+    await run.writes;
+    const chunks = plannedChunks(layout.tensors, nWorkers > 0);
     for (const c of chunks) ++left[c.tensor];
-    const bytesIn = new Array(nWorkers).fill(0);
-    const progress = (force) => {
-      const now = performance.now();
-      if (!force && now - last < PROGRESS_EVERY_MS) return;
-      last = now;
-      const read = bytesIn.reduce((a, b) => a + b, 0);
-      postMessage({ id, progress: { tensor: Math.min(tensorsDone, nTensors - 1), nTensors, bytesIn: read, bytesTotal,
-                                    name: lastName, bytesOut: written, workers: nWorkers } });
-    };
-    await new Promise((resolve, reject) => {
-      if (nChunks === 0) return resolve();
-      let failed = false;
-      const fail = (e) => { if (!failed) { failed = true; reject(e); } };
-      const ready = [], idle = [], current = [];  // chunks read ahead; free sub-workers; each one's chunk
-      let nextRead = 0, reading = false;
-      const dispatch = () => {
-        while (!failed && idle.length && ready.length) {
-          const k = idle.shift(), chunk = current[k] = ready.shift();
-          lastName = layout.tensors[chunk.tensor].name;
-          subs[k].postMessage({ chunk }, chunk.reads.map((r) => r.buf));
-        }
-        readAhead();
-      };
-      const readAhead = async () => {
-        if (reading) return;
-        reading = true;
-        try {
-          while (!failed && nextRead < nChunks && ready.length < nWorkers + 1) {
-            ready.push(await readChunk(m, chunks[nextRead++]));
-            dispatch();
-          }
-        } catch (e) {
-          fail(e);
-        }
-        reading = false;
-      };
-      for (let k = 0; k < nWorkers; ++k) {
-        const w = new Worker('converter.js');
-        subs.push(w);
-        w.onmessage = (ev) => {
-          if (failed) return;
-          const msg = ev.data;
-          try {
-            if (msg.error) throw new Error(msg.error);
-            if (msg.piece) {
-              write(new Uint8Array(msg.piece.buf), msg.piece.at).then(() => {
-                w.postMessage({ written: 1 });
-                progress(false);
-              }, fail);
-              return;
-            }
-            if (msg.progress) {
-              bytesIn[k] = msg.progress.bytesIn;
-              progress(false);
-              return;
-            }
-            if (msg.chunkDone) {
-              bytesIn[k] = msg.chunkDone.bytesIn;
-              stagedBytes += msg.chunkDone.stagedBytes;
-              directBytes += msg.chunkDone.directBytes;
-              ++done;
-              if (--left[current[k].tensor] === 0) ++tensorsDone;
-              progress(done === nChunks);
-              if (done === nChunks) return resolve();
-            } else if (!msg.ready) {
-              return;
-            }
-            idle.push(k);  // started, or done with its chunk
-            dispatch();
-          } catch (e) {
-            fail(e);
-          }
-        };
-        w.onerror = (ev) => {
-          ev.preventDefault();
-          fail(new Error(`converting worker failed: ${ev.message || 'unknown error'}`));
-        };
-        w.postMessage({ start: { ...folderSpec, imatrix: imatrixSource, type, chunkBytes,
-                                 expect: { file_bytes: layout.file_bytes, header_bytes: layout.header_bytes } } });
-      }
-      readAhead();
-    });
-    await writes;
+    postMessage({ id, step: nWorkers ? `starting ${nWorkers} converting worker${nWorkers > 1 ? 's' : ''}` : 'reading' });
+    if (nWorkers === 0 || await convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers, subs, startTimeoutMs }) === 'alone')
+      await convertAlone(m, layout, chunks, out, run);
+    await run.writes;
     await (async () => out.close())().catch(writeFailed);
   } catch (e) {
     for (const w of subs) w.terminate();
-    await writes.catch(() => {});
+    await run.writes.catch(() => {});
     await out.abort();
     throw e;
   } finally {
@@ -355,7 +406,8 @@ async function convert({ type, workers: nWorkers, chunkBytes, target }, id) {
   }
   for (const w of subs) w.terminate();
   return { done: { ...out.done, bytes: layout.file_bytes, bytesIn: layout.source_bytes,
-                   workers: nWorkers, readAhead: stagedBytes / Math.max(1, stagedBytes + directBytes),
+                   workers: nWorkers - run.notStarted, notStarted: run.notStarted,
+                   readAhead: stagedBytes / Math.max(1, stagedBytes + directBytes),
                    seconds: (performance.now() - t0) / 1000 } };
 }
 

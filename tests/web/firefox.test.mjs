@@ -91,7 +91,7 @@ try {
                               (b) => b.toString(16).padStart(2, '0')).join('');
       return { hash, bytes: buf.byteLength, summary: document.getElementById('progress-text').textContent };
     }, { names, type, how });
-    const tail = workers === 0 ? ', in one worker)' : `, ${workers} converting worker${workers > 1 ? 's' : ''}, 100% read ahead)`;
+    const tail = `, ${workers ? `${workers} converting worker${workers > 1 ? 's' : ''}` : 'in one worker'}, 100% read ahead)`;
     check(!got.error && got.hash === sha && got.bytes === expected.length && got.summary.endsWith(tail),
           `${what}: ${got.error || `${got.bytes} bytes from the page, ${expected.length} from the CLI, ` +
           `${got.hash === sha ? 'identical' : 'DIFFERENT'}; ${got.summary}`}`);

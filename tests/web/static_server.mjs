@@ -1,5 +1,6 @@
 // A minimal static file server for the page under test: 127.0.0.1, a free port, correct MIME types (the browser
-// only compiles .wasm streamed as application/wasm).
+// only compiles .wasm streamed as application/wasm). hold: paths never answered (a script that never loads, as
+// Firefox sometimes leaves a nested worker's).
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
@@ -9,9 +10,10 @@ const MIME = {
   '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png',
 };
 
-export async function serve(root) {
+export async function serve(root, { hold = [] } = {}) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (hold.includes(path)) return;
     const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
     let size;
     try {
@@ -26,5 +28,5 @@ export async function serve(root) {
     createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }) };
 }
