@@ -1,7 +1,7 @@
 // The page: collects the dropped/chosen folder's files, talks to the worker, renders the plan and progress.
 // Automation contract (docs/web.md): #folder, #imatrix, #use-imatrix, #type, #convert, #save, #error,
 // body[data-state] = idle -> planned -> converting -> done | error. URL parameter ?workers=N: converting workers
-// (default: min(navigator.hardwareConcurrency, 4); 0 for F32/F16/BF16/Q8_0: the page's worker converts alone);
+// (default: min(navigator.hardwareConcurrency, 4); 1 for F32/F16/BF16/Q8_0; 0: the page's worker converts alone);
 // ?chunk-kib=N, ?start-timeout-ms=N (tests).
 import { filesFromInput, filesFromDrop, findImatrix } from './folder.js';
 import { formatBytes, formatDuration, imatrixText, renderModel, renderPlan, typeLabel } from './render.js';
@@ -25,12 +25,12 @@ const ASKED_WORKERS = parseInt(params.get('workers'), 10);
 // tests; default one minute, web/worker.js).
 const START_TIMEOUT_MS = parseInt(params.get('start-timeout-ms'), 10) || 0;
 // Types that only convert (F32/F16/BF16) or quantize trivially (Q8_0) are bound by the browser's file reads and
-// writes: they convert in the page's worker alone (0 converting workers), where extra workers only add copies
-// (docs/performance.md). The others get converting workers, and the page's worker reads ahead for them.
+// writes: one converting worker, while the page's worker reads ahead and writes, is fastest for them in Chromium and
+// Firefox (docs/performance.md); more only add copies. The others get a converting worker per core (up to 4).
 const IO_BOUND_TYPES = new Set(['F32', 'F16', 'BF16', 'Q8_0']);
 function workersFor(type) {
   if (ASKED_WORKERS >= 0) return Math.min(ASKED_WORKERS, 16);
-  if (IO_BOUND_TYPES.has(type)) return 0;
+  if (IO_BOUND_TYPES.has(type)) return 1;
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4));
 }
 

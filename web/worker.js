@@ -230,8 +230,8 @@ async function convertAlone(m, layout, chunks, out, run) {
 //
 // A sub-worker not ready within START_TIMEOUT_MS is ended and the others go on without it; if none is ready, this
 // resolves to 'alone' before any chunk was handed out, and the caller converts in this worker. Firefox ESR 153
-// sometimes never runs nested workers' scripts (about 1 test run in 4 with two of them: no request for
-// converter.js, no message, no error); a conversion must not wait forever for them.
+// sometimes never starts nested workers (about 1 test run in 4 with two of them: it never even requests
+// converter.js, and no message or error arrives); a conversion must not wait forever for them.
 const START_TIMEOUT_MS = 60_000;
 function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers, subs, startTimeoutMs }) {
   const nChunks = chunks.length;

@@ -53,8 +53,12 @@ try {
         await open(`?workers=${workers}`);
         const r = await run(async ({ type, hashes, piece }) => {
           const $ = (id) => document.getElementById(id);
+          const deadline = performance.now() + 300_000;  // a stall ends the benchmark naming where it stopped
           const until = async (states) => {
-            while (!states.includes(document.body.dataset.state)) await new Promise((ok) => setTimeout(ok, 20));
+            while (!states.includes(document.body.dataset.state) && performance.now() < deadline)
+              await new Promise((ok) => setTimeout(ok, 20));
+            if (!states.includes(document.body.dataset.state))
+              $('error').textContent = `timed out in state ${document.body.dataset.state}: ${$('progress-text').textContent}`;
             return document.body.dataset.state;
           };
           if (await until(['planned', 'error']) !== 'planned') return { error: $('error').textContent };

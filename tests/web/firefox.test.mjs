@@ -6,7 +6,7 @@
 // CLI's output for a folder named "model". Covers what only a real browser shows: the worker, FileReaderSync, OPFS sync access handles, nested
 // converting workers and the wasm module in Firefox.
 // Usage: node --experimental-websocket firefox.test.mjs --web web --cli PATH --shared DIR --work DIR
-//        [--firefox /usr/bin/firefox-esr] [--two-workers]
+//        [--firefox /usr/bin/firefox-esr]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { serve } from './static_server.mjs';
 
 const { values: opt } = parseArgs({ options: {
   web: { type: 'string' }, cli: { type: 'string' }, shared: { type: 'string' }, work: { type: 'string' },
-  firefox: { type: 'string', default: '/usr/bin/firefox-esr' }, 'two-workers': { type: 'boolean', default: false },
+  firefox: { type: 'string', default: '/usr/bin/firefox-esr' },
 } });
 for (const k of ['web', 'cli', 'shared', 'work']) {
   if (!opt[k]) throw new Error(`--${k} is required`);
@@ -25,11 +25,14 @@ for (const k of ['web', 'cli', 'shared', 'work']) {
 }
 // [model, type, converting workers (?workers=N; 0: the page's worker alone), how the files reach the page: 'input'
 // (the folder's files chosen on #folder) or 'drop' (fetched by the page and dropped onto it)]
-// With 2 converting workers Firefox ESR 153 sometimes stalls (2 of ~8 runs, both with dropped files: the page
-// stays "converting" with no CPU used; not understood yet), so those cases run only with --two-workers.
+// Firefox ESR 153 sometimes never starts nested workers (about 1 run in 4, in the last 2-worker case: the server
+// never gets a request for converter.js, and no message or error arrives). The page then gives them up after START (?start-timeout-ms) and converts
+// in its own worker; such a case passes with its done line saying so, and the test prints how often it happened.
+const START_MS = 20_000;
 const CASES = [['tinystories-656k', 'F16', 0, 'input'], ['dev-llama-spm', 'Q4_K_M', 1, 'input'],
-               ['dev-llama-spm', 'IQ2_XXS', 0, 'drop'],
-               ...(opt['two-workers'] ? [['tinystories-656k', 'Q4_K_M', 2, 'drop'], ['dev-llama-spm', 'IQ2_XXS', 2, 'drop']] : [])];
+               ['dev-llama-spm', 'IQ2_XXS', 0, 'drop'], ['tinystories-656k', 'Q4_K_M', 2, 'drop'],
+               ['dev-llama-spm', 'IQ2_XXS', 2, 'drop']];
+let notStarted = 0;
 const failures = [];
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
 
@@ -62,7 +65,8 @@ try {
     const expected = readFileSync(out);
     const sha = createHash('sha256').update(expected).digest('hex');
 
-    await session.send('browsingContext.navigate', { context, url: `${server.url}app/?workers=${workers}`, wait: 'complete' });
+    await session.send('browsingContext.navigate',
+                       { context, url: `${server.url}app/?workers=${workers}&start-timeout-ms=${START_MS}`, wait: 'complete' });
     if (how === 'input') await setInputFiles(session, context, '#folder', names.map((n) => join(dir, n)));
     const got = await run(async ({ names, type, how }) => {
       const state = () => document.body.dataset.state;
@@ -92,7 +96,10 @@ try {
       return { hash, bytes: buf.byteLength, summary: document.getElementById('progress-text').textContent };
     }, { names, type, how });
     const tail = `, ${workers ? `${workers} converting worker${workers > 1 ? 's' : ''}` : 'in one worker'}, 100% read ahead)`;
-    check(!got.error && got.hash === sha && got.bytes === expected.length && got.summary.endsWith(tail),
+    const alone = `, in one worker (${workers} more did not start in time), 100% read ahead)`;
+    if (workers && got.summary && got.summary.endsWith(alone)) ++notStarted;
+    check(!got.error && got.hash === sha && got.bytes === expected.length &&
+          (got.summary.endsWith(tail) || (workers > 0 && got.summary.endsWith(alone))),
           `${what}: ${got.error || `${got.bytes} bytes from the page, ${expected.length} from the CLI, ` +
           `${got.hash === sha ? 'identical' : 'DIFFERENT'}; ${got.summary}`}`);
   }
@@ -116,6 +123,7 @@ try {
   ff.kill('SIGKILL');
   await server.close();
 }
+if (notStarted) console.log(`note: in ${notStarted} case(s) Firefox did not start the converting workers`);
 if (failures.length) {
   console.error(`${failures.length} check(s) failed`);
   process.exit(1);
