@@ -156,9 +156,9 @@ function plannedChunks(tensors, largestFirst) {
 // the core's message naming the file and tensor (one error path, the same with read-ahead or without).
 const MAX_AHEAD_RANGE = 64 << 20;
 // A read that has not finished by then is given up the same way: a stalled asynchronous read must not stall the
-// conversion (Firefox ESR stalled twice in tests with two converting workers; this is one suspect).
+// conversion (Chromium's stream readers stalled in probes: docs/performance.md).
 const READ_AHEAD_TIMEOUT_MS = 60_000;
-// The buffers go back to `pool` once their bytes are staged.
+// The buffers go back to readPool once their bytes are staged.
 const readPool = bufferPool(8);
 async function readChunk(m, chunk) {
   const reads = [];
@@ -170,9 +170,8 @@ async function readChunk(m, chunk) {
   return { ...chunk, reads };
 }
 
-// workers = 0: this worker converts every chunk itself, reading the next chunk ahead while it converts one. Where
-// reading and writing are the work (F32/F16/BF16/Q8_0) this is the fastest path: no second module, no copies
-// between workers. An OPFS output is written straight from the heap as gsWrite gets it; for a picked file (written
+// workers = 0: this worker converts every chunk itself, reading the next chunk ahead while it converts one: no
+// second module, no copies between workers, and the way on when no converting worker starts. An OPFS output is written straight from the heap as gsWrite gets it; for a picked file (written
 // asynchronously) the chunk's output is copied off the heap first and written once the chunk is done.
 async function convertAlone(m, layout, chunks, out, run) {
   const at = { pos: 0 }, pieces = [];
