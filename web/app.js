@@ -1,8 +1,8 @@
 // The page: collects the dropped/chosen folder's files, talks to the worker, renders the plan and progress.
 // Automation contract (docs/web.md): #folder, #imatrix, #use-imatrix, #type, #convert, #save, #error,
 // body[data-state] = idle -> planned -> converting -> done | error. URL parameter ?workers=N: converting workers
-// (default: min(navigator.hardwareConcurrency, 4); 1 for F32/F16/BF16/Q8_0; 0: the page's worker converts alone);
-// ?chunk-kib=N, ?start-timeout-ms=N (tests).
+// (default: min(navigator.hardwareConcurrency, 4); 1 for F32/F16/BF16/Q8_0 and in Firefox; 0: the page's worker
+// converts alone); ?chunk-kib=N, ?start-timeout-ms=N (tests).
 import { filesFromInput, filesFromDrop, findImatrix } from './folder.js';
 import { formatBytes, formatDuration, imatrixText, renderModel, renderPlan, typeLabel } from './render.js';
 
@@ -28,9 +28,12 @@ const START_TIMEOUT_MS = parseInt(params.get('start-timeout-ms'), 10) || 0;
 // writes: one converting worker, while the page's worker reads ahead and writes, is fastest for them in Chromium and
 // Firefox (docs/performance.md); more only add copies. The others get a converting worker per core (up to 4).
 const IO_BOUND_TYPES = new Set(['F32', 'F16', 'BF16', 'Q8_0']);
+// Firefox ESR 153 sometimes hangs starting two converting workers (docs/web.md, Tests; never seen with one), so
+// Firefox gets one unless ?workers asks for more.
+const FIREFOX = /\bFirefox\//.test(navigator.userAgent);
 function workersFor(type) {
   if (ASKED_WORKERS >= 0) return Math.min(ASKED_WORKERS, 16);
-  if (IO_BOUND_TYPES.has(type)) return 1;
+  if (IO_BOUND_TYPES.has(type) || FIREFOX) return 1;
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4));
 }
 

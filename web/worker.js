@@ -228,9 +228,9 @@ async function convertAlone(m, layout, chunks, out, run) {
 // acknowledgement being its credit to post more.
 //
 // A sub-worker not ready within START_TIMEOUT_MS is ended and the others go on without it; if none is ready, this
-// resolves to 'alone' before any chunk was handed out, and the caller converts in this worker. Firefox ESR 153
-// sometimes never starts nested workers (about 1 test run in 4 with two of them: it never even requests
-// converter.js, and no message or error arrives); a conversion must not wait forever for them.
+// resolves to 'alone' before any chunk was handed out, and the caller converts in this worker: a worker whose script
+// never loads must not hold the conversion forever. (It does not cure Firefox ESR 153's occasional hang with two
+// nested workers, where this worker itself appears stuck creating them: docs/web.md, Tests.)
 const START_TIMEOUT_MS = 60_000;
 function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers, subs, startTimeoutMs }) {
   const nChunks = chunks.length;
