@@ -1,8 +1,8 @@
 // The page: collects the dropped/chosen folder's files, talks to the worker, renders the plan and progress.
 // Automation contract (docs/web.md): #folder, #imatrix, #use-imatrix, #type, #convert, #save, #error,
 // body[data-state] = idle -> planned -> converting -> done | error. URL parameter ?workers=N: converting workers
-// (default: min(navigator.hardwareConcurrency, 4); 1 for F32/F16/BF16/Q8_0 and in Firefox; 0: the page's worker
-// converts alone); ?chunk-kib=N, ?start-timeout-ms=N (tests).
+// (default: min(navigator.hardwareConcurrency, 4); 1 for F32/F16/BF16/Q8_0; 0: the page's worker converts
+// alone); ?chunk-kib=N, ?start-timeout-ms=N (tests).
 import { filesFromInput, filesFromDrop, findImatrix } from './folder.js';
 import { formatBytes, formatDuration, imatrixText, renderModel, renderPlan, typeLabel } from './render.js';
 
@@ -28,12 +28,9 @@ const START_TIMEOUT_MS = parseInt(params.get('start-timeout-ms'), 10) || 0;
 // writes: one converting worker, while the page's worker reads ahead and writes, is fastest for them in Chromium and
 // Firefox (docs/performance.md); more only add copies. The others get a converting worker per core (up to 4).
 const IO_BOUND_TYPES = new Set(['F32', 'F16', 'BF16', 'Q8_0']);
-// Firefox ESR 153 sometimes hangs starting two converting workers (docs/web.md, Tests; never seen with one), so
-// Firefox gets one unless ?workers asks for more.
-const FIREFOX = /\bFirefox\//.test(navigator.userAgent);
 function workersFor(type) {
   if (ASKED_WORKERS >= 0) return Math.min(ASKED_WORKERS, 16);
-  if (IO_BOUND_TYPES.has(type) || FIREFOX) return 1;
+  if (IO_BOUND_TYPES.has(type)) return 1;
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4));
 }
 
@@ -54,12 +51,36 @@ function startWorker() {
   };
 }
 
-function request(cmd, data = {}) {
+function request(cmd, data = {}, transfer = []) {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    worker.postMessage({ id, cmd, ...data });
+    worker.postMessage({ id, cmd, ...data }, transfer);
   });
+}
+
+// The converting workers of the running conversion. The page starts them, not the page's worker: Firefox ESR 153
+// sometimes hung for good creating two nested workers from a worker (docs/web.md, Tests). Each talks to the page's
+// worker only, through a MessageChannel; the page ends them when the conversion ends. One failing to load or
+// crashing ends the conversion like a cancel, with its message.
+let converters = [];
+function startConverters(n) {
+  const ports = [];
+  for (let k = 0; k < n; ++k) {
+    const w = new Worker('converter.js'), channel = new MessageChannel();
+    w.postMessage({ port: channel.port2 }, [channel.port2]);
+    w.onerror = (ev) => {
+      ev.preventDefault();
+      stopConversion(new Error(`converting worker failed: ${ev.message || 'unknown error'}`)).catch(showError);
+    };
+    converters.push(w);
+    ports.push(channel.port1);
+  }
+  return ports;
+}
+function stopConverters() {
+  for (const w of converters) w.terminate();
+  converters = [];
 }
 
 function showError(e) {
@@ -193,8 +214,9 @@ async function convert(target = null) {
   };
   try {
     const type = $('type').value;
-    const { done } = await request('convert', { type, workers: workersFor(type), chunkBytes: CHUNK_BYTES, target,
-                                                 startTimeoutMs: START_TIMEOUT_MS });
+    const ports = startConverters(workersFor(type));
+    const { done } = await request('convert', { type, ports, chunkBytes: CHUNK_BYTES, target,
+                                                 startTimeoutMs: START_TIMEOUT_MS }, ports);
     $('save').hidden = $('saveas').hidden = !!done.picked;
     $('saved').textContent = done.picked ? `written to ${done.picked}` : '';
     if (!done.picked) {
@@ -217,6 +239,7 @@ async function convert(target = null) {
     if (!e.cancelled) showError(e);  // after a cancel, cancel() reopens the folder and sets the state
   } finally {
     onProgress = null;
+    stopConverters();
     for (const id of ['convert', 'convert-to', 'type', 'folder', 'imatrix']) $(id).disabled = false;
     $('use-imatrix').disabled = !imatrixChoice;
     $('cancel').hidden = true;
@@ -243,12 +266,21 @@ async function saveAs(file, name) {
 
 // The module is synchronous, so a running conversion can only be stopped by ending its worker.
 async function cancel() {
+  await stopConversion(null);
+}
+
+// Ends the running conversion: the page's worker and the converting workers are terminated, a fresh page's worker
+// reopens the folder (the partial output is removed when the next conversion starts). error: what to show then
+// (null: a cancel, back to "planned").
+async function stopConversion(error) {
   worker.terminate();
+  stopConverters();
   const stopped = Object.assign(new Error('conversion cancelled'), { cancelled: true });
   for (const p of pending.values()) p.reject(stopped);
   pending.clear();
   startWorker();
   if (folder) await openFolder(folder, true);
+  if (error) showError(error);
 }
 
 function wire() {

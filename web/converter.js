@@ -1,6 +1,7 @@
-// A converting sub-worker (started by web/worker.js, the coordinator). It loads its own wasm module, opens the same
-// folder from the same File objects, plans the same type, then converts the source chunks the coordinator hands it,
-// one module call each, with the chunk's bytes the coordinator read ahead. Its output goes back as transferred
+// A converting worker. The page starts it and hands it one end of a MessageChannel whose other end goes to the page's
+// worker (web/worker.js, the coordinator): it talks to the coordinator only. It loads its own wasm module, opens the
+// same folder from the same File objects, plans the same type, then converts the source chunks the coordinator hands
+// it, one module call each, with the chunk's bytes the coordinator read ahead. Its output goes back as transferred
 // ArrayBuffers with their absolute file offsets; the coordinator writes them. No shared memory: the page needs no
 // cross-origin isolation.
 'use strict';
@@ -18,7 +19,7 @@ const modulePromise = createGgufsmith({
     for (let a = 0; a < view.length; a += PIECE_BYTES) {
       const length = Math.min(view.length - a, PIECE_BYTES), buf = piecePool.take(length);
       new Uint8Array(buf, 0, length).set(view.subarray(a, a + length));  // a copy off the wasm heap
-      postMessage({ piece: { at: out.pos, buf, length } }, [buf]);
+      send({ piece: { at: out.pos, buf, length } }, [buf]);
       out.pos += length;
       ++inFlight;
     }
@@ -35,18 +36,18 @@ const credit = () => new Promise((resolve) => { wakeCredit = resolve; });
 //  expect: {file_bytes, header_bytes}}
 // Each step is reported first ({starting}): the page shows where a worker that does not start is.
 async function start(msg) {
-  postMessage({ starting: 'loading the module' });
+  send({ starting: 'loading the module' });
   const m = await modulePromise;
   files = msg.fileList.slice();
-  postMessage({ starting: 'opening the folder' });
+  send({ starting: 'opening the folder' });
   call(m.openFolder, JSON.stringify({ name: msg.name, files: msg.names.map((n, i) => ({ name: n, size: files[i].size })) }));
   if (msg.imatrix) {
-    postMessage({ starting: 'loading the importance matrix' });
+    send({ starting: 'loading the importance matrix' });
     let handle = msg.imatrix.index;
     if (msg.imatrix.file) handle = files.push(msg.imatrix.file) - 1;
     call(m.loadImatrix, JSON.stringify({ name: msg.imatrix.name, size: files[handle].size, handle }));
   }
-  postMessage({ starting: 'planning' });
+  send({ starting: 'planning' });
   const l = call(m.layout, msg.type, msg.chunkBytes);
   if (l.file_bytes !== msg.expect.file_bytes || l.header_bytes !== msg.expect.header_bytes)
     throw new Error(`a converting worker planned a different file (${l.file_bytes} bytes, not ${msg.expect.file_bytes})`);
@@ -63,10 +64,17 @@ async function convertOne({ m, l }, chunk) {
   return { bytesIn, stagedBytes: res.staged_bytes, directBytes: res.js_bytes, spare: chunk.reads.map((r) => r.buf) };
 }
 
+let port = null;  // to the coordinator
+const send = (msg, transfer = []) => port.postMessage(msg, transfer);
+onmessage = (ev) => {
+  port = ev.data.port;
+  port.onmessage = handle;
+};
+
 let job = null;
 // Requests run one after the other; credits (written pieces) are counted at once.
 let queue = Promise.resolve();
-onmessage = (ev) => {
+function handle(ev) {
   const msg = ev.data;
   if (msg.written) {
     inFlight -= msg.written;
@@ -78,13 +86,13 @@ onmessage = (ev) => {
     try {
       if (msg.start) {
         job = await start(msg.start);
-        postMessage({ ready: true });
+        send({ ready: true });
       } else if (msg.chunk) {
         const chunkDone = await convertOne(job, msg.chunk);
-        postMessage({ chunkDone }, chunkDone.spare);  // the read buffers go back for the next reads
+        send({ chunkDone }, chunkDone.spare);  // the read buffers go back for the next reads
       }
     } catch (e) {
-      postMessage({ error: String(e && e.message || e) });
+      send({ error: String(e && e.message || e) });
     }
   });
-};
+}

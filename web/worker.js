@@ -2,8 +2,8 @@
 // slices through FileReaderSync: synchronous from the module's point of view, which is why it runs in a worker and
 // not on the page's thread), and runs a conversion into the origin-private file system or a picked file. It writes
 // the header and reads the source chunks ahead (asynchronously, the faster way), then converts them itself
-// (workers = 0) or hands them to converting sub-workers (web/converter.js, each with its own module) whose bytes come
-// back to be written at their offsets.
+// (workers = 0) or hands them to converting workers (web/converter.js, each with its own module; the page starts
+// them and passes this worker a MessagePort to each) whose bytes come back to be written at their offsets.
 'use strict';
 importScripts('slice_read.js', 'buffer_pool.js', 'chunk_convert.js', 'ggufsmith.js');
 
@@ -222,15 +222,14 @@ async function convertAlone(m, layout, chunks, out, run) {
   }
 }
 
-// workers >= 1: this worker reads the source chunks ahead and hands each to whichever converting sub-worker
-// (web/converter.js) is free; their bytes come back with their offsets and are written there. Memory stays bounded:
+// workers >= 1: this worker reads the source chunks ahead and hands each to whichever converting worker
+// (web/converter.js, started by the page, reached through its MessagePort in `subs`) is free; their bytes come back with their offsets and are written there. Memory stays bounded:
 // at most nWorkers + 1 chunks wait read, and each piece a sub-worker posts is acknowledged once written, the
 // acknowledgement being its credit to post more.
 //
-// A sub-worker not ready within START_TIMEOUT_MS is ended and the others go on without it; if none is ready, this
-// resolves to 'alone' before any chunk was handed out, and the caller converts in this worker: a worker whose script
-// never loads must not hold the conversion forever. (It does not cure Firefox ESR 153's occasional hang with two
-// nested workers, where this worker itself appears stuck creating them: docs/web.md, Tests.)
+// A converting worker not ready within START_TIMEOUT_MS is left (its port closed; the page ends it) and the others go
+// on without it; if none is ready, this resolves to 'alone' before any chunk was handed out, and the caller converts
+// in this worker: a worker whose script never loads must not hold the conversion forever.
 const START_TIMEOUT_MS = 60_000;
 function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers, subs, startTimeoutMs }) {
   const nChunks = chunks.length;
@@ -243,7 +242,7 @@ function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers
     const starting = new Array(nWorkers).fill('starting');  // what each sub-worker does before it is ready
     startTimer = setTimeout(() => {
       const late = [...starting.keys()].filter((k) => starting[k]);
-      for (const k of late) subs[k].terminate(), starting[k] = '';
+      for (const k of late) subs[k].close(), starting[k] = '';
       run.notStarted = late.length;
       run.starting = '';
       if (late.length < nWorkers || failed) return;
@@ -274,8 +273,7 @@ function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers
       reading = false;
     };
     for (let k = 0; k < nWorkers; ++k) {
-      const w = new Worker('converter.js');
-      subs.push(w);
+      const w = subs[k];
       w.onmessage = (ev) => {
         if (failed) return;
         const msg = ev.data;
@@ -318,10 +316,6 @@ function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers
           fail(e);
         }
       };
-      w.onerror = (ev) => {
-        ev.preventDefault();
-        fail(new Error(`converting worker failed: ${ev.message || 'unknown error'}`));
-      };
       w.postMessage({ start: { ...folderSpec, imatrix: imatrixSource, type, chunkBytes,
                                expect: { file_bytes: layout.file_bytes, header_bytes: layout.header_bytes } } });
     }
@@ -330,15 +324,15 @@ function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers
 }
 
 // A conversion into an OPFS file, or into the file the user picked (target). This worker writes the header, then
-// the chunks' output as it comes, one write after the other; any error aborts the output (and ends the sub-workers).
-async function convert({ type, workers: nWorkers, chunkBytes, target, startTimeoutMs }, id) {
+// the chunks' output as it comes, one write after the other; any error aborts the output. ports: one MessagePort per
+// converting worker the page started (none: this worker converts alone); the page ends them when this returns.
+async function convert({ type, ports, chunkBytes, target, startTimeoutMs }, id) {
   const m = await modulePromise;
-  nWorkers = Math.max(0, Math.min(nWorkers || 0, 16));
+  const subs = ports || [], nWorkers = subs.length;
   const layout = call(m.layout, type, chunkBytes || 0);
   postMessage({ id, step: 'opening the output file' });  // until the first progress (a stalled step shows)
   const out = target ? await pickedOutput(target) : await opfsOutput(layout.output_name);
   postMessage({ id, step: 'writing the header' });
-  const subs = [];
   const t0 = performance.now();
   const nTensors = layout.tensors.length, left = new Array(nTensors).fill(0);  // chunks per tensor not converted yet
   let last = 0, tensorsDone = 0, stagedBytes = 0, directBytes = 0;
@@ -396,14 +390,14 @@ async function convert({ type, workers: nWorkers, chunkBytes, target, startTimeo
     await run.writes;
     await (async () => out.close())().catch(writeFailed);
   } catch (e) {
-    for (const w of subs) w.terminate();
+    for (const w of subs) w.close();
     await run.writes.catch(() => {});
     await out.abort();
     throw e;
   } finally {
     m.gsWrite = () => 'no output is open';
   }
-  for (const w of subs) w.terminate();
+  for (const w of subs) w.close();
   return { done: { ...out.done, bytes: layout.file_bytes, bytesIn: layout.source_bytes,
                    workers: nWorkers - run.notStarted, notStarted: run.notStarted,
                    readAhead: stagedBytes / Math.max(1, stagedBytes + directBytes),
