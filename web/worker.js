@@ -171,8 +171,9 @@ async function readChunk(m, chunk) {
 }
 
 // workers = 0: this worker converts every chunk itself, reading the next chunk ahead while it converts one: no
-// second module, no copies between workers, and the way on when no converting worker starts. An OPFS output is written straight from the heap as gsWrite gets it; for a picked file (written
-// asynchronously) the chunk's output is copied off the heap first and written once the chunk is done.
+// second module, no copies between workers, and the way on when no converting worker starts. An OPFS output is
+// written straight from the heap as gsWrite gets it; for a picked file (written asynchronously) the chunk's output
+// is copied off the heap first and written once the chunk is done.
 async function convertAlone(m, layout, chunks, out, run) {
   const at = { pos: 0 }, pieces = [];
   let arena = null, used = 0, writeError = '';
@@ -207,7 +208,7 @@ async function convertAlone(m, layout, chunks, out, run) {
       try {
         run.count(convertStagedChunk(m, layout.tensors[chunk.tensor], chunk, at));
       } catch (e) {
-        if (writeError) throw new Error(`${out.name}: write failed: ${writeError}`);
+        if (writeError) run.writeFailed(writeError);
         throw e;
       }
       for (const r of chunk.reads) readPool.give(r.buf);
@@ -223,9 +224,9 @@ async function convertAlone(m, layout, chunks, out, run) {
 }
 
 // workers >= 1: this worker reads the source chunks ahead and hands each to whichever converting worker
-// (web/converter.js, started by the page, reached through its MessagePort in `subs`) is free; their bytes come back with their offsets and are written there. Memory stays bounded:
-// at most nWorkers + 1 chunks wait read, and each piece a sub-worker posts is acknowledged once written, the
-// acknowledgement being its credit to post more.
+// (web/converter.js, started by the page, reached through its MessagePort in `subs`) is free; their bytes come back
+// with their offsets and are written there. Memory stays bounded: at most nWorkers + 1 chunks wait read, and each
+// piece a converting worker posts is acknowledged once written, the acknowledgement being its credit to post more.
 //
 // A converting worker not ready within START_TIMEOUT_MS is left (its port closed; the page ends it) and the others go
 // on without it; if none is ready, this resolves to 'alone' before any chunk was handed out, and the caller converts
@@ -240,11 +241,14 @@ function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers
     const fail = (e) => { if (!failed) { failed = true; reject(e); } };
     const ready = [], idle = [], current = [];  // chunks read ahead; free sub-workers; each one's chunk
     const starting = new Array(nWorkers).fill('starting');  // what each sub-worker does before it is ready
+    const setStarting = (k, what) => {
+      starting[k] = what;
+      run.starting = starting.map((st, i) => st && `worker ${i + 1} ${st}`).filter(Boolean).join(', ');
+    };
     startTimer = setTimeout(() => {
       const late = [...starting.keys()].filter((k) => starting[k]);
-      for (const k of late) subs[k].close(), starting[k] = '';
+      for (const k of late) subs[k].close(), setStarting(k, '');
       run.notStarted = late.length;
-      run.starting = '';
       if (late.length < nWorkers || failed) return;
       failed = true;
       for (const c of ready) for (const r of c.reads) readPool.give(r.buf);
@@ -287,14 +291,8 @@ function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers
             }, fail);
             return;
           }
-          if (msg.progress) {
-            run.bytesIn[k] = msg.progress.bytesIn;
-            run.progress(false);
-            return;
-          }
           if (msg.starting) {
-            starting[k] = msg.starting;
-            run.starting = starting.map((st, i) => st && `worker ${i + 1} ${st}`).filter(Boolean).join(', ');
+            setStarting(k, msg.starting);
             run.progress(true);
             return;
           }
@@ -305,8 +303,7 @@ function convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers
             run.chunkDone(current[k], ++done === nChunks);
             if (done === nChunks) return resolve();
           } else if (msg.ready) {
-            starting[k] = '';
-            run.starting = starting.map((st, i) => st && `worker ${i + 1} ${st}`).filter(Boolean).join(', ');
+            setStarting(k, '');
           } else {
             return;
           }
@@ -344,6 +341,7 @@ async function convert({ type, ports, chunkBytes, target, startTimeoutMs }, id) 
     lastName: '',
     starting: '',  // sub-workers not ready yet, and what they do
     notStarted: 0,  // sub-workers given up as they did not start
+    writeFailed,
     write(view, at) {
       return (run.writes = run.writes.then(async () => {
         try {
@@ -385,8 +383,12 @@ async function convert({ type, ports, chunkBytes, target, startTimeoutMs }, id) 
     const chunks = plannedChunks(layout.tensors, nWorkers > 0);
     for (const c of chunks) ++left[c.tensor];
     postMessage({ id, step: nWorkers ? `starting ${nWorkers} converting worker${nWorkers > 1 ? 's' : ''}` : 'reading' });
-    if (nWorkers === 0 || await convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers, subs, startTimeoutMs }) === 'alone')
+    if (nWorkers === 0) {
       await convertAlone(m, layout, chunks, out, run);
+    } else if (await convertWithWorkers(m, layout, chunks, run, { type, chunkBytes, nWorkers, subs, startTimeoutMs }) ===
+               'alone') {
+      await convertAlone(m, layout, plannedChunks(layout.tensors, false), out, run);  // the same chunks, in file order
+    }
     await run.writes;
     await (async () => out.close())().catch(writeFailed);
   } catch (e) {
